@@ -1,0 +1,182 @@
+import { routes } from '../../src-main/server/contract';
+import type {
+  AuthCheck,
+  CategoryList,
+  CsrfToken,
+  ImportLocalRequest,
+  Ok,
+  PublicCategoryList,
+  PublicVideoDetail,
+  PublicVideoList,
+  SystemInfo,
+  VideoCreated,
+  VideoDetail,
+  VideoList,
+  VideoStatus,
+  VideoProgress,
+  VideoUpdateRequest,
+} from '../../src-main/server/contract';
+import { ApiError, apiErrorFromBody, fillPath, networkError, queryString, sendJson } from './http';
+import type { JsonRequest } from './http';
+
+export { ApiError } from './http';
+
+export interface ClientOptions {
+  /** Origin of the listener; empty means the page's own origin. */
+  baseUrl?: string;
+  fetch?: typeof fetch;
+}
+
+/** What an upload reports while the browser streams the file. */
+export interface UploadProgress {
+  loaded: number;
+  total: number;
+}
+
+export interface UploadRequest {
+  file: Blob & { name: string };
+  title?: string;
+  onProgress?: (progress: UploadProgress) => void;
+  signal?: AbortSignal;
+}
+
+const studio = routes.studio;
+
+/** Filters and paging for the studio's video list. */
+export interface StudioVideoQuery {
+  status?: VideoStatus;
+  category?: string;
+  tag?: string;
+  q?: string;
+  page?: number;
+  page_size?: number;
+}
+
+/** The typed client for the studio's admin API, signed in by cookie with a CSRF token. */
+export function createAdminClient(options: ClientOptions = {}) {
+  const baseUrl = options.baseUrl ?? '';
+  const fetchImpl = options.fetch ?? globalThis.fetch.bind(globalThis);
+  let csrfToken: Promise<string> | null = null;
+
+  const get = <T>(path: string) => sendJson<T>(fetchImpl, baseUrl, { method: 'GET', path });
+
+  function csrf(): Promise<string> {
+    csrfToken ??= get<CsrfToken>(studio.auth.csrfToken).then((body) => body.csrf_token);
+    // A failed fetch must not be cached, or every later mutation would fail the same way.
+    csrfToken.catch(() => (csrfToken = null));
+    return csrfToken;
+  }
+
+  async function mutate<T>(request: JsonRequest): Promise<T> {
+    const send = async () => {
+      const headers = { 'x-csrf-token': await csrf() };
+      return sendJson<T>(fetchImpl, baseUrl, { ...request, headers });
+    };
+    try {
+      return await send();
+    } catch (error) {
+      // The session behind the token may have changed (new sign-in): fetch a fresh one once.
+      if (!(error instanceof ApiError) || error.code !== 'CSRF_MISSING') throw error;
+      csrfToken = null;
+      return send();
+    }
+  }
+
+  const post = <T>(path: string, body?: unknown) => mutate<T>({ method: 'POST', path, body });
+
+  return {
+    checkAuth: () => get<AuthCheck>(studio.auth.check),
+    async login(password: string): Promise<Ok> {
+      csrfToken = null;
+      return sendJson<Ok>(fetchImpl, baseUrl, {
+        method: 'POST',
+        path: studio.auth.login,
+        body: { password },
+      });
+    },
+    async setup(token: string, password: string): Promise<Ok> {
+      csrfToken = null;
+      return sendJson<Ok>(fetchImpl, baseUrl, {
+        method: 'POST',
+        path: studio.auth.setup,
+        body: { token, password },
+      });
+    },
+    async logout(): Promise<Ok> {
+      const result = await post<Ok>(studio.auth.logout);
+      csrfToken = null;
+      return result;
+    },
+    listVideos: (query: StudioVideoQuery = {}) =>
+      get<VideoList>(studio.videos + queryString({ ...query })),
+    getVideo: (id: number) => get<VideoDetail>(fillPath(studio.video, { id })),
+    getProgress: (id: number) => get<VideoProgress>(fillPath(studio.progress, { id })),
+    updateVideo: (id: number, changes: VideoUpdateRequest) =>
+      mutate<VideoDetail>({ method: 'PUT', path: fillPath(studio.video, { id }), body: changes }),
+    archiveVideo: (id: number) =>
+      mutate<unknown>({ method: 'DELETE', path: fillPath(studio.video, { id }) }),
+    retryVideo: (id: number) => post<unknown>(fillPath(studio.retry, { id })),
+    retranscodeVideo: (id: number) => post<unknown>(fillPath(studio.retranscode, { id })),
+    importLocal: (request: ImportLocalRequest) => post<VideoCreated>(studio.importLocal, request),
+    listCategories: () => get<CategoryList>(studio.categories),
+    getSystem: () => get<SystemInfo>(studio.system),
+    /** Uploads a file as multipart form data, streamed by the browser with progress. */
+    async uploadVideo(request: UploadRequest): Promise<VideoCreated> {
+      return uploadWithProgress(baseUrl + studio.videos, await csrf(), request);
+    },
+    eventsUrl: () => baseUrl + studio.events,
+  };
+}
+
+export type AdminClient = ReturnType<typeof createAdminClient>;
+
+/**
+ * Posts the file with XMLHttpRequest: unlike fetch, it reports upload progress, and with FormData
+ * the browser streams the file from disk instead of reading it into memory.
+ */
+function uploadWithProgress(
+  url: string,
+  csrfToken: string,
+  request: UploadRequest,
+): Promise<VideoCreated> {
+  const path = new URL(url, 'http://studio.invalid').pathname;
+  return new Promise((resolve, reject) => {
+    const xhr = new XMLHttpRequest();
+    xhr.open('POST', url);
+    xhr.withCredentials = true;
+    xhr.setRequestHeader('x-csrf-token', csrfToken);
+    xhr.setRequestHeader('accept', 'application/json');
+    xhr.upload.onprogress = (event) =>
+      request.onProgress?.({ loaded: event.loaded, total: event.total || request.file.size });
+    xhr.onerror = () => reject(networkError(path, new Error('upload failed')));
+    xhr.onabort = () => reject(new ApiError('UPLOAD_CANCELLED', 'Upload cancelled.', 0, path));
+    xhr.onload = () => {
+      if (xhr.status >= 200 && xhr.status < 300) resolve(JSON.parse(xhr.responseText));
+      else reject(apiErrorFromBody(xhr.status, xhr.responseText, path));
+    };
+    request.signal?.addEventListener('abort', () => xhr.abort());
+
+    const form = new FormData();
+    // Text fields first: the server reads them before it streams the file part to disk.
+    if (request.title) form.append('title', request.title);
+    form.append('file', request.file, request.file.name);
+    xhr.send(form);
+  });
+}
+
+/** The client for the viewer site's public API (published videos only). */
+export function createPublicClient(options: ClientOptions = {}) {
+  const baseUrl = options.baseUrl ?? '';
+  const fetchImpl = options.fetch ?? globalThis.fetch.bind(globalThis);
+  const get = <T>(path: string) => sendJson<T>(fetchImpl, baseUrl, { method: 'GET', path });
+  const api = routes.public;
+
+  return {
+    listVideos: (query: { category?: string; q?: string } = {}) =>
+      get<PublicVideoList>(api.videos + queryString(query)),
+    getVideo: (slug: string) => get<PublicVideoDetail>(fillPath(api.video, { slug })),
+    listCategories: () => get<PublicCategoryList>(api.categories),
+  };
+}
+
+export type PublicClient = ReturnType<typeof createPublicClient>;
