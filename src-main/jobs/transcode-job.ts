@@ -81,10 +81,13 @@ export async function runTranscodeJob(
 }
 
 async function runSteps(state: RunState): Promise<TranscodeOutcome> {
-  await stepProbe(state);
-  await stepThumbnail(state);
-  await stepTranscode(state);
-  await stepMasterPlaylist(state);
+  // A stop asked for between steps is honoured there; ffmpeg runs stop through the signal.
+  const { signal } = state.options;
+  for (const step of [stepProbe, stepThumbnail, stepTranscode, stepMasterPlaylist]) {
+    signal.throwIfAborted();
+    await step(state);
+  }
+  signal.throwIfAborted();
   return stepFinalize(state);
 }
 
@@ -314,7 +317,8 @@ async function handleFailure(
     return { outcome: 'cancelled' };
   }
   const failure = summarizeFailure(error);
-  run.log.error({ err: error, code: failure.code }, 'transcoding attempt failed');
+  if (failure.code === 'UNEXPECTED') run.log.error({ err: error }, 'transcoding attempt failed');
+  else run.log.warn({ err: error, code: failure.code }, 'transcoding attempt failed');
   markUnfinishedRenditions(run.progress);
   await run.progress.flush().catch(() => undefined);
 

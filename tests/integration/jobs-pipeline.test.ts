@@ -260,3 +260,62 @@ describe('the local worker', () => {
     await expectPublished(ids, { width: 960, height: 540, duration: 5 });
   });
 });
+
+describe('resuming after an interrupted attempt', () => {
+  it('keeps renditions an earlier attempt verified instead of encoding them again', async () => {
+    const ids = await upload('flower.mp4');
+    const controller = new AbortController();
+    const off = bus.on('job.progress', (e) => {
+      if (e.videoId === ids.videoId && e.step === 'master_playlist') controller.abort();
+    });
+    expect(await claimAndRun(controller.signal)).toEqual({ outcome: 'cancelled' });
+    off();
+    expect(await exists(publishedDir(paths, ids.slug))).toBe(false);
+
+    const workRoot = path.join(paths.work, String(ids.videoId));
+    const [attempt] = await readdir(workRoot);
+    const earlierSegment = path.join(workRoot, attempt!, '540p', 'segment-00000.ts');
+    const earlierInode = (await stat(earlierSegment)).ino;
+    await db
+      .updateTable('transcoding_jobs')
+      .set({ worker_id: null, claim_expires_at: null })
+      .where('id', '=', ids.jobId)
+      .execute();
+
+    const seen: string[] = [];
+    const offSeen = bus.on('job.progress', (e) => {
+      for (const r of e.renditions) if (r.status === 'in_progress') seen.push(r.quality);
+    });
+    expect((await claimAndRun()).outcome).toBe('ready');
+    offSeen();
+    expect(seen).toEqual([]);
+    const published = path.join(publishedDir(paths, ids.slug), '540p', 'segment-00000.ts');
+    expect((await stat(published)).ino).toBe(earlierInode);
+    await expectPublished(ids, { width: 960, height: 540, duration: 5 });
+  });
+
+  it('replaces an older published folder whole, keeping files the transcode does not make', async () => {
+    const ids = await upload('bug_video_640.mp4');
+    expect((await claimAndRun()).outcome).toBe('ready');
+    const folder = publishedDir(paths, ids.slug);
+    await mkdir(path.join(folder, 'sprites'));
+    await copyFile(path.join(folder, 'thumbnail.jpg'), path.join(folder, 'sprites', 'sheet-0.jpg'));
+    const oldSegment = (await stat(path.join(folder, '360p', 'segment-00000.ts'))).ino;
+
+    await db
+      .updateTable('transcoding_jobs')
+      .set({ completed_at: null, worker_id: null, claim_expires_at: null })
+      .where('id', '=', ids.jobId)
+      .execute();
+    await db
+      .updateTable('videos')
+      .set({ status: 'pending' })
+      .where('id', '=', ids.videoId)
+      .execute();
+    expect((await claimAndRun()).outcome).toBe('ready');
+
+    expect(await exists(path.join(folder, 'sprites', 'sheet-0.jpg'))).toBe(true);
+    expect((await stat(path.join(folder, '360p', 'segment-00000.ts'))).ino).not.toBe(oldSegment);
+    expect(await readdir(paths.work)).not.toContain(String(ids.videoId));
+  });
+});
