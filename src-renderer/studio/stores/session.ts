@@ -1,6 +1,6 @@
 import { create } from 'zustand';
 import { adminClient } from '../client';
-import { messageOf } from '../errors';
+import { messageOf } from '../../shared/errors';
 
 export type SessionStatus = 'checking' | 'setup-required' | 'signed-out' | 'signed-in';
 

@@ -1,7 +1,7 @@
 import { create } from 'zustand';
 import { desktopBridge } from '../../shared/desktop';
 import { adminClient } from '../client';
-import { messageOf } from '../errors';
+import { messageOf } from '../../shared/errors';
 import {
   withUploadDone,
   withUploadFailed,
@@ -18,8 +18,6 @@ interface UploadsStore {
   items: UploadItem[];
   /** Sends each file into the library: by local path in the desktop app, else by upload. */
   addFiles(files: File[]): void;
-  /** Imports files the desktop file dialog picked, by their absolute paths. */
-  addLocalPaths(paths: string[]): void;
   dismiss(key: string): void;
 }
 
@@ -70,10 +68,6 @@ export const useUploads = create<UploadsStore>()((set) => {
           change((items) => withUploadProgress(items, key, loaded));
         void track(key, () => adminClient.uploadVideo({ file, onProgress }));
       }
-    },
-
-    addLocalPaths(paths) {
-      for (const path of paths) importPath(path, path.split(/[\\/]/).pop() ?? path, 0);
     },
 
     dismiss(key) {

@@ -55,7 +55,13 @@ describe('video state', () => {
   });
 
   it('merges renditions by quality, keeping those the event does not mention', () => {
-    let state = withJobProgress(loaded, progressEvent(2, 10, [['360p', 20], ['540p', 5]]));
+    let state = withJobProgress(
+      loaded,
+      progressEvent(2, 10, [
+        ['360p', 20],
+        ['540p', 5],
+      ]),
+    );
     state = withJobProgress(state, progressEvent(2, 40, [['540p', 60]]));
     expect(state.progress[2]).toEqual({
       step: 'transcode',

@@ -1,7 +1,7 @@
 import { create } from 'zustand';
 import type { JobProgressEvent, VideoStatusEvent } from '../../../src-main/server/contract';
 import { adminClient } from '../client';
-import { messageOf } from '../errors';
+import { messageOf } from '../../shared/errors';
 import {
   emptyVideoState,
   withJobProgress,

@@ -1,4 +1,4 @@
-import { ApiError } from '../shared/api-client';
+import { ApiError } from './api-client';
 
 /** The sentence to show a person for an error from the API or the browser. */
 export function messageOf(error: unknown): string {
