@@ -1,0 +1,30 @@
+import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
+import type { StudioContext } from '../context';
+import type { Logger } from '../log';
+import { routes } from './contract';
+import { installErrorHandling, notFoundBody, sendError } from './http-errors';
+import { registerHealthRoute } from './health';
+import { registerMediaRoutes } from './media-routes';
+import { registerPublicApiRoutes } from './public/public-routes';
+import { registerAssetRoutes, registerSpaPages } from './spa';
+
+/** The LAN listener: the viewer site, the public API and the files of published videos. */
+export async function buildPublicApp(
+  ctx: StudioContext,
+  options: { rendererDir: string; log: Logger },
+): Promise<FastifyInstance> {
+  const app = Fastify({
+    loggerInstance: options.log as FastifyBaseLogger,
+    disableRequestLogging: true,
+  });
+  installErrorHandling(app, options.log);
+
+  registerHealthRoute(app, ctx.db, options.log);
+  registerPublicApiRoutes(app, ctx.db);
+  registerMediaRoutes(app, { db: ctx.db, paths: ctx.paths, audience: 'public' });
+  registerAssetRoutes(app, options.rendererDir);
+  registerSpaPages(app, options.rendererDir, 'viewer', Object.values(routes.public.pages));
+
+  app.setNotFoundHandler((request, reply) => sendError(reply, 404, notFoundBody(request.url)));
+  return app;
+}

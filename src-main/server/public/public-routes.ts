@@ -1,0 +1,44 @@
+import type { FastifyInstance } from 'fastify';
+import type { Kysely } from 'kysely';
+import { z } from 'zod';
+import type { Database } from '../../../db/schema';
+import { listCategoriesWithCounts } from '../../library/categories';
+import { isSlug } from '../../library/slugs';
+import { getPublicVideoBySlug, listPublicVideos } from '../../library/videos';
+import type { PublicCategoryList, PublicVideoDetail, PublicVideoList } from '../contract';
+import { publicVideoListQuerySchema, routes } from '../contract';
+import { HttpError, parseInput } from '../http-errors';
+import { toCategory, toPublicVideo, toPublicVideoDetail } from '../presenters';
+
+const slugParams = z.object({ slug: z.string().min(1).max(255) });
+
+async function categoryNames(db: Kysely<Database>) {
+  const rows = await db.selectFrom('categories').select(['id', 'slug', 'name']).execute();
+  return new Map(rows.map((row) => [row.id, { slug: row.slug, name: row.name }]));
+}
+
+/** The viewers' API: published, ready, not archived videos only. */
+export function registerPublicApiRoutes(app: FastifyInstance, db: Kysely<Database>): void {
+  const r = routes.public;
+
+  app.get(r.videos, async (request, reply): Promise<PublicVideoList> => {
+    const query = parseInput(publicVideoListQuerySchema, request.query);
+    const page = await listPublicVideos(db, { ...query, pageSize: query.page_size });
+    const names = await categoryNames(db);
+    reply.header('cache-control', 'public, max-age=10');
+    return { videos: page.videos.map((video) => toPublicVideo(video, names)) };
+  });
+
+  app.get(r.video, async (request, reply): Promise<PublicVideoDetail> => {
+    const { slug } = parseInput(slugParams, request.params);
+    const video = isSlug(slug) ? await getPublicVideoBySlug(db, slug) : undefined;
+    if (!video) throw new HttpError(404, 'VIDEO_NOT_FOUND', `No published video "${slug}".`);
+    reply.header('cache-control', 'public, max-age=10');
+    return toPublicVideoDetail(video, await categoryNames(db));
+  });
+
+  app.get(r.categories, async (): Promise<PublicCategoryList> => {
+    const categories = await listCategoriesWithCounts(db, 'public');
+    return { categories: categories.map(toCategory) };
+  });
+}

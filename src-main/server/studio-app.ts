@@ -1,0 +1,57 @@
+import cookie from '@fastify/cookie';
+import multipart from '@fastify/multipart';
+import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
+import { routes } from './contract';
+import { installErrorHandling, notFoundBody, sendError } from './http-errors';
+import { registerHealthRoute } from './health';
+import { registerMediaRoutes } from './media-routes';
+import { registerAssetRoutes, registerSpaPages, sendSpaIndex } from './spa';
+import { requireAdmin } from './studio/admin-guard';
+import { registerAuthRoutes } from './studio/auth-routes';
+import type { StudioRouteDeps } from './studio/deps';
+import { registerEventsRoute } from './studio/events-route';
+import { registerLibraryRoutes } from './studio/library-routes';
+import { maxUploadBytes } from './studio/upload';
+import { registerVideoRoutes } from './studio/video-routes';
+
+function isPagePath(url: string): boolean {
+  return !/^\/(api|videos|assets)(\/|$|\?)/.test(url);
+}
+
+/** The studio listener: admin API, studio UI and a preview of every live video's files. */
+export async function buildStudioApp(deps: StudioRouteDeps): Promise<FastifyInstance> {
+  const app = Fastify({
+    loggerInstance: deps.log as FastifyBaseLogger,
+    disableRequestLogging: true,
+  });
+  installErrorHandling(app, deps.log);
+  await app.register(cookie);
+  await app.register(multipart, {
+    throwFileSizeLimit: true,
+    limits: { fileSize: maxUploadBytes, files: 1, fields: 20, fieldSize: 1024 * 1024 },
+  });
+  app.decorateRequest('adminSession', null);
+
+  registerHealthRoute(app, deps.ctx.db, deps.log);
+  registerAuthRoutes(app, deps.auth);
+  registerAssetRoutes(app, deps.rendererDir);
+  const pages = routes.studio.pages;
+  registerSpaPages(app, deps.rendererDir, 'studio', [pages.root, pages.setup, pages.login]);
+
+  await app.register(async (admin) => {
+    admin.addHook('onRequest', requireAdmin(deps.auth));
+    registerVideoRoutes(admin, deps);
+    registerLibraryRoutes(admin, deps);
+    registerEventsRoute(admin, deps);
+    registerMediaRoutes(admin, { db: deps.ctx.db, paths: deps.ctx.paths, audience: 'studio' });
+  });
+
+  // Client-side routes of the studio UI load the same page; unknown API paths get JSON.
+  app.setNotFoundHandler((request, reply) => {
+    if (request.method === 'GET' && isPagePath(request.url)) {
+      return sendSpaIndex(reply, deps.rendererDir, 'studio');
+    }
+    return sendError(reply, 404, notFoundBody(request.url));
+  });
+  return app;
+}
