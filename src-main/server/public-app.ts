@@ -1,4 +1,5 @@
-import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
+import Fastify, { type FastifyInstance } from 'fastify';
+import { listenerOptions } from './fastify-options';
 import type { StudioContext } from '../context';
 import type { Logger } from '../log';
 import { routes } from './contract';
@@ -13,10 +14,7 @@ export async function buildPublicApp(
   ctx: StudioContext,
   options: { rendererDir: string; log: Logger },
 ): Promise<FastifyInstance> {
-  const app = Fastify({
-    loggerInstance: options.log as FastifyBaseLogger,
-    disableRequestLogging: true,
-  });
+  const app = Fastify(listenerOptions(options.log));
   installErrorHandling(app, options.log);
 
   registerHealthRoute(app, ctx.db, options.log);

@@ -1,6 +1,7 @@
 import cookie from '@fastify/cookie';
 import multipart from '@fastify/multipart';
-import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
+import Fastify, { type FastifyInstance } from 'fastify';
+import { listenerOptions } from './fastify-options';
 import { routes } from './contract';
 import { installErrorHandling, notFoundBody, sendError } from './http-errors';
 import { registerHealthRoute } from './health';
@@ -20,10 +21,7 @@ function isPagePath(url: string): boolean {
 
 /** The studio listener: admin API, studio UI and a preview of every live video's files. */
 export async function buildStudioApp(deps: StudioRouteDeps): Promise<FastifyInstance> {
-  const app = Fastify({
-    loggerInstance: deps.log as FastifyBaseLogger,
-    disableRequestLogging: true,
-  });
+  const app = Fastify(listenerOptions(deps.log));
   installErrorHandling(app, deps.log);
   await app.register(cookie);
   await app.register(multipart, {
