@@ -17,6 +17,7 @@ export const FFMPEG_GLOBAL_ARGS = [
 
 const STDERR_KEEP_BYTES = 64 * 1024;
 const KILL_GRACE_MS = 3000;
+const NO_SPACE_PATTERN = /No space left on device/i;
 
 /** Children alive right now, so shutdown can stop every encode the studio started. */
 const liveChildren = new Set<ChildProcess>();
@@ -109,7 +110,8 @@ function runChild(
     child.once('close', (code, signal) => {
       cleanup();
       if (aborted) return reject(cancelled(command));
-      if (code === 0) return resolve({ stderr });
+      // ffmpeg may exit 0 after failing to write its output, so the disk check comes first.
+      if (code === 0 && !NO_SPACE_PATTERN.test(stderr)) return resolve({ stderr });
       reject(exitFailure(file, command, stderr, code, signal));
     });
 
@@ -219,7 +221,7 @@ function exitFailure(
 ): MediaError {
   const tail = stderrTail(stderr);
   const detail = { command, stderrTail: tail, exitCode, signal };
-  if (/No space left on device/i.test(stderr)) {
+  if (NO_SPACE_PATTERN.test(stderr)) {
     return new MediaError(
       'NO_SPACE',
       'No space left on device: free disk space in the data folder, then try again.',

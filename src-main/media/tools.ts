@@ -6,7 +6,8 @@ import { promisify } from 'node:util';
 import { MediaError } from './errors';
 
 const execFileAsync = promisify(execFile);
-const require = createRequire(import.meta.url);
+// Not named `require`: the bundled main process already declares one in the same scope.
+const requirePackage = createRequire(import.meta.url);
 
 /** Encoders the studio cannot publish without: H.264 video and AAC audio. */
 export const REQUIRED_ENCODERS = ['libx264', 'aac'] as const;
@@ -96,7 +97,7 @@ function automaticCandidates(): Candidate[] {
 /** ffmpeg-static exports the binary's path, but its download fails offline: check the file. */
 function ffmpegStaticBinary(): string | undefined {
   try {
-    const exported: unknown = require('ffmpeg-static');
+    const exported: unknown = requirePackage('ffmpeg-static');
     return typeof exported === 'string' && isExecutable(exported) ? exported : undefined;
   } catch {
     return undefined;
@@ -106,7 +107,7 @@ function ffmpegStaticBinary(): string | undefined {
 /** The installer packages throw (a string) when their platform binary is absent. */
 function installerBinary(pkg: string): string | undefined {
   try {
-    const exported = require(pkg) as { path?: unknown };
+    const exported = requirePackage(pkg) as { path?: unknown };
     return typeof exported.path === 'string' && isExecutable(exported.path)
       ? exported.path
       : undefined;
