@@ -34,7 +34,7 @@ export function DropZone() {
       <Paper
         className={dragging ? 'dropzone dropzone-active' : 'dropzone'}
         data-testid="library-dropzone"
-        p="xl"
+        p="lg"
       >
         <Stack align="center" gap="xs">
           <Text className="dropzone-icon" aria-hidden>

@@ -9,7 +9,7 @@ import { CardProgress } from './CardProgress';
 import { CardThumbnail } from './CardThumbnail';
 
 const statusColors: Record<VideoSummary['status'], string> = {
-  pending: 'gray',
+  pending: 'yellow',
   processing: 'blue',
   ready: 'teal',
   failed: 'red',
@@ -38,7 +38,7 @@ export function VideoCard({ video, progress, onPreview }: VideoCardProps) {
             {video.status}
           </Badge>
         </Group>
-        <Text fz="xs" c="dimmed">
+        <Text fz="xs" c="dimmed" mih={18}>
           {facts(video)}
         </Text>
         {busy && <CardProgress status={video.status} progress={progress} />}
@@ -56,9 +56,11 @@ export function VideoCard({ video, progress, onPreview }: VideoCardProps) {
 function facts(video: VideoSummary): string {
   const parts = [video.duration > 0 ? formatDuration(video.duration) : null];
   if (video.source_height > 0) parts.push(`${video.source_width}×${video.source_height}`);
-  if (video.qualities.length > 0) parts.push(`${video.qualities.length} renditions`);
+  const renditions = video.qualities.length;
+  if (renditions > 0) parts.push(renditions === 1 ? '1 rendition' : `${renditions} renditions`);
   const known = parts.filter(Boolean);
-  return known.length > 0 ? known.join(' · ') : 'Details appear once the source is read';
+  if (known.length > 0) return known.join(' · ');
+  return video.status === 'failed' ? '' : 'Details appear once the source is read';
 }
 
 function FailedNotice({ video }: { video: VideoSummary }) {

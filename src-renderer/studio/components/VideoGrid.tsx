@@ -5,7 +5,7 @@ import { useVideos } from '../stores/videos';
 import { PreviewModal } from './PreviewModal';
 import { VideoCard } from './VideoCard';
 
-const columns = { base: 1, sm: 2, md: 3, xl: 4 };
+const columns = { base: 1, sm: 2, md: 3, lg: 4 };
 
 /** One card per video in the library, newest first. */
 export function VideoGrid() {
