@@ -110,6 +110,11 @@ export function sendError(reply: FastifyReply, status: number, body: ApiError): 
 export function installErrorHandling(app: FastifyInstance, log: Logger): void {
   app.setErrorHandler((error, request, reply) => {
     const mapped = mapError(error);
+    if (!mapped && request.raw.destroyed) {
+      // The client hung up (an upload cancelled half way); there is no one left to answer.
+      log.info({ method: request.method, url: request.url }, 'client left before the answer');
+      return sendError(reply, 400, { error: 'BAD_REQUEST', message: 'The request was aborted.' });
+    }
     if (!mapped) {
       log.error({ err: error, method: request.method, url: request.url }, 'request failed');
       const message = 'The studio hit an unexpected error; details are in its log.';

@@ -1,5 +1,5 @@
 import Fastify, { type FastifyInstance } from 'fastify';
-import { listenerOptions } from './fastify-options';
+import { acceptEmptyJsonBodies, listenerOptions } from './fastify-options';
 import type { StudioContext } from '../context';
 import type { Logger } from '../log';
 import { routes } from './contract';
@@ -16,6 +16,7 @@ export async function buildPublicApp(
 ): Promise<FastifyInstance> {
   const app = Fastify(listenerOptions(options.log));
   installErrorHandling(app, options.log);
+  acceptEmptyJsonBodies(app);
 
   registerHealthRoute(app, ctx.db, options.log);
   registerPublicApiRoutes(app, ctx.db);

@@ -1,7 +1,7 @@
 import cookie from '@fastify/cookie';
 import multipart from '@fastify/multipart';
 import Fastify, { type FastifyInstance } from 'fastify';
-import { listenerOptions } from './fastify-options';
+import { acceptEmptyJsonBodies, listenerOptions } from './fastify-options';
 import { routes } from './contract';
 import { installErrorHandling, notFoundBody, sendError } from './http-errors';
 import { registerHealthRoute } from './health';
@@ -23,6 +23,7 @@ function isPagePath(url: string): boolean {
 export async function buildStudioApp(deps: StudioRouteDeps): Promise<FastifyInstance> {
   const app = Fastify(listenerOptions(deps.log));
   installErrorHandling(app, deps.log);
+  acceptEmptyJsonBodies(app);
   await app.register(cookie);
   await app.register(multipart, {
     throwFileSizeLimit: true,
