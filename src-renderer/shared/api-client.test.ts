@@ -27,6 +27,9 @@ function startFakeStudio(seen: SeenRequest[]) {
       issued += 1;
       return send(200, { csrf_token: currentToken });
     }
+    if (req.url === '/api/videos/401' || (req.url === '/api/auth/login' && body.includes('bad'))) {
+      return send(401, { error: 'UNAUTHENTICATED', message: 'Sign in again.' });
+    }
     if (req.url === '/api/auth/login') {
       currentToken = 'token-2';
       return send(200, { ok: true });
@@ -114,6 +117,16 @@ describe('admin client against a real HTTP server', () => {
   it('encodes path parameters', async () => {
     const client = createPublicClient({ baseUrl });
     await expect(client.getVideo('a b')).resolves.toEqual({ slug: 'a b' });
+  });
+
+  it('tells the page when a request finds the session gone, but not for a wrong password', async () => {
+    const client = createAdminClient({ baseUrl });
+    let ended = 0;
+    client.onSessionEnded(() => (ended += 1));
+    await expect(client.login('bad')).rejects.toMatchObject({ status: 401 });
+    expect(ended).toBe(0);
+    await expect(client.getVideo(401)).rejects.toMatchObject({ code: 'UNAUTHENTICATED' });
+    expect(ended).toBe(1);
   });
 
   it('reports an unreachable server as a NETWORK error', async () => {

@@ -57,8 +57,22 @@ export function createAdminClient(options: ClientOptions = {}) {
   const baseUrl = options.baseUrl ?? '';
   const fetchImpl = options.fetch ?? globalThis.fetch.bind(globalThis);
   let csrfToken: Promise<string> | null = null;
+  let onSessionEnded: (() => void) | null = null;
 
-  const get = <T>(path: string) => sendJson<T>(fetchImpl, baseUrl, { method: 'GET', path });
+  /** Sends a request of a signed-in page; a 401 means the session ended under it. */
+  async function send<T>(request: JsonRequest): Promise<T> {
+    try {
+      return await sendJson<T>(fetchImpl, baseUrl, request);
+    } catch (error) {
+      if (error instanceof ApiError && error.status === 401) {
+        csrfToken = null;
+        onSessionEnded?.();
+      }
+      throw error;
+    }
+  }
+
+  const get = <T>(path: string) => send<T>({ method: 'GET', path });
 
   function csrf(): Promise<string> {
     csrfToken ??= get<CsrfToken>(studio.auth.csrfToken).then((body) => body.csrf_token);
@@ -68,24 +82,26 @@ export function createAdminClient(options: ClientOptions = {}) {
   }
 
   async function mutate<T>(request: JsonRequest): Promise<T> {
-    const send = async () => {
-      const headers = { 'x-csrf-token': await csrf() };
-      return sendJson<T>(fetchImpl, baseUrl, { ...request, headers });
-    };
+    const attempt = async () => send<T>({ ...request, headers: { 'x-csrf-token': await csrf() } });
     try {
-      return await send();
+      return await attempt();
     } catch (error) {
       // The session behind the token may have changed (new sign-in): fetch a fresh one once.
       if (!(error instanceof ApiError) || error.code !== 'CSRF_MISSING') throw error;
       csrfToken = null;
-      return send();
+      return attempt();
     }
   }
 
   const post = <T>(path: string, body?: unknown) => mutate<T>({ method: 'POST', path, body });
 
   return {
-    checkAuth: () => get<AuthCheck>(studio.auth.check),
+    /** Registers what to do when a request finds the session gone (expired or signed out). */
+    onSessionEnded(handler: () => void) {
+      onSessionEnded = handler;
+    },
+    checkAuth: () =>
+      sendJson<AuthCheck>(fetchImpl, baseUrl, { method: 'GET', path: studio.auth.check }),
     async login(password: string): Promise<Ok> {
       csrfToken = null;
       return sendJson<Ok>(fetchImpl, baseUrl, {
@@ -122,7 +138,12 @@ export function createAdminClient(options: ClientOptions = {}) {
     getSystem: () => get<SystemInfo>(studio.system),
     /** Uploads a file as multipart form data, streamed by the browser with progress. */
     async uploadVideo(request: UploadRequest): Promise<VideoCreated> {
-      return uploadWithProgress(baseUrl + studio.videos, await csrf(), request);
+      try {
+        return await uploadWithProgress(baseUrl + studio.videos, await csrf(), request);
+      } catch (error) {
+        if (error instanceof ApiError && error.status === 401) onSessionEnded?.();
+        throw error;
+      }
     },
     eventsUrl: () => baseUrl + studio.events,
   };

@@ -39,7 +39,7 @@ export function StudioHeader() {
   );
 }
 
-/** "5.1.6-0+deb12u1" reads better as "5.1.6" in a badge; the tooltip is not the place either. */
+/** The release number alone: distribution suffixes such as "-0+deb12u1" crowd the badge. */
 function shortVersion(version: string): string {
   return version.split(/[-+ ]/)[0] || version;
 }

@@ -59,7 +59,13 @@ export const useSession = create<SessionStore>()((set) => {
     },
 
     expired() {
-      set({ status: 'signed-out', error: 'Your session ended. Sign in again.' });
+      set((state) =>
+        state.status === 'signed-in'
+          ? { status: 'signed-out', error: 'Your session ended. Sign in again.' }
+          : state,
+      );
     },
   };
 });
+
+adminClient.onSessionEnded(() => useSession.getState().expired());
