@@ -113,6 +113,10 @@ export async function probeSource(
       { detail: { path: absPath }, retryable: false },
     );
   }
+  if (!videoStream.pix_fmt || !videoStream.width || !videoStream.height) {
+    // ffprobe still lists a stream from a partial index, but cannot find its pictures.
+    throw corruptSource(absPath);
+  }
   const info: SourceInfo = {
     durationSeconds: durationFrom(parsed.format?.duration, streams),
     formatName: parsed.format?.format_name ?? 'unknown',
@@ -150,15 +154,26 @@ async function probeOrExplain(
     if (!isMediaError(error, 'FFMPEG_FAILED')) throw error;
     const tail = error.detail?.stderrTail ?? '';
     if (/moov atom not found|Invalid data found|could not find codec parameters/i.test(tail)) {
+      throw corruptSource(error.detail?.command ?? '', error);
+    }
+    if (error.detail?.signal === 'SIGSEGV') {
       throw new MediaError(
-        'CORRUPT_SOURCE',
-        'The file is corrupt or incomplete (it may have been cut off while copying). ' +
-          'Upload the complete file again.',
+        'FFMPEG_FAILED',
+        `ffprobe crashed reading this file. Set VLOG_FFPROBE_PATH to a newer ffprobe.`,
         { detail: error.detail, retryable: false, cause: error },
       );
     }
     throw error;
   }
+}
+
+function corruptSource(where: string, cause?: MediaError): MediaError {
+  return new MediaError(
+    'CORRUPT_SOURCE',
+    'The file is corrupt or incomplete (it may have been cut off while copying). ' +
+      'Upload the complete file again.',
+    { detail: { ...cause?.detail, source: where }, retryable: false, cause },
+  );
 }
 
 /** Cover art in audio files shows up as a one-picture "video" stream; it is not a video. */

@@ -64,15 +64,17 @@ function explicitCandidate(options: { ffmpegPath?: string; ffprobePath?: string 
   const ffprobePath =
     options.ffprobePath ??
     (options.ffmpegPath !== undefined && isExecutable(sibling) ? sibling : undefined) ??
-    installerBinary('@ffprobe-installer/ffprobe') ??
     findOnPath('ffprobe') ??
+    installerBinary('@ffprobe-installer/ffprobe') ??
     'ffprobe';
   return { ffmpegPath, ffprobePath, origin: 'env' };
 }
 
 function automaticCandidates(): Candidate[] {
+  // The @ffprobe-installer build crashes (SIGSEGV) on every MPEG-TS file, so a system
+  // ffprobe, when there is one, is preferred to it whichever ffmpeg is chosen.
   const probeFallback =
-    installerBinary('@ffprobe-installer/ffprobe') ?? findOnPath('ffprobe') ?? 'ffprobe';
+    findOnPath('ffprobe') ?? installerBinary('@ffprobe-installer/ffprobe') ?? 'ffprobe';
   const candidates: Candidate[] = [];
   const fromStatic = ffmpegStaticBinary();
   if (fromStatic !== undefined) {
@@ -88,8 +90,7 @@ function automaticCandidates(): Candidate[] {
   }
   const fromPath = findOnPath('ffmpeg');
   if (fromPath !== undefined) {
-    const probe = findOnPath('ffprobe') ?? probeFallback;
-    candidates.push({ ffmpegPath: fromPath, ffprobePath: probe, origin: 'system' });
+    candidates.push({ ffmpegPath: fromPath, ffprobePath: probeFallback, origin: 'system' });
   }
   return candidates;
 }
