@@ -12,6 +12,7 @@ import { startLocalWorker } from '../../src-main/jobs/local-worker';
 import { runTranscodeJob } from '../../src-main/jobs/transcode-job';
 import { dataPaths, publishedDir, type DataPaths } from '../../src-main/library/paths';
 import { createLogger } from '../../src-main/log';
+import { liveFfmpegCount } from '../../src-main/media/runner';
 import { locateMediaTools, type MediaTools } from '../../src-main/media/tools';
 import { createTestDatabase } from '../support/database';
 import { fixturePath } from '../support/fixtures';
@@ -223,7 +224,7 @@ describe('the transcoding pipeline on real clips', () => {
 
 describe('the local worker', () => {
   it('stops a running job on shutdown, and a restart resumes it to ready', async () => {
-    const ids = await upload('flower.mp4');
+    const ids = await upload('friday.mp4');
     const options = { log, workerId: worker.workerId, pollIntervalMs: 200 };
     const transcoding = new Promise<void>((resolve) => {
       const off = bus.on('job.progress', (e) => {
@@ -257,13 +258,51 @@ describe('the local worker', () => {
     const second = await startLocalWorker({ db, paths, bus, media }, options);
     await ready;
     await second.stop();
-    await expectPublished(ids, { width: 960, height: 540, duration: 5 });
+    await expectPublished(ids, { width: 640, height: 480, duration: 6 });
+  });
+});
+
+describe('a lost lease', () => {
+  it('stops the running job and its ffmpeg, and publishes nothing', async () => {
+    const ids = await upload('flower.mp4');
+    const transcoding = new Promise<void>((resolve) => {
+      const off = bus.on('job.progress', (e) => {
+        if (e.videoId === ids.videoId && e.step === 'transcode') {
+          off();
+          resolve();
+        }
+      });
+    });
+    const local = await startLocalWorker(
+      { db, paths, bus, media },
+      { log, workerId: worker.workerId, pollIntervalMs: 200, leaseRenewIntervalMs: 200 },
+    );
+    local.wake();
+    await transcoding;
+    const thief = '00000000-0000-4000-8000-00000000bbbb';
+    await db
+      .updateTable('transcoding_jobs')
+      .set({ worker_id: thief })
+      .where('id', '=', ids.jobId)
+      .execute();
+    await local.whenIdle();
+    await local.stop();
+
+    expect(liveFfmpegCount()).toBe(0);
+    expect(await exists(publishedDir(paths, ids.slug))).toBe(false);
+    const job = await db
+      .selectFrom('transcoding_jobs')
+      .select(['worker_id', 'completed_at'])
+      .where('id', '=', ids.jobId)
+      .executeTakeFirstOrThrow();
+    expect(job).toEqual({ worker_id: thief, completed_at: null });
+    await db.deleteFrom('videos').where('id', '=', ids.videoId).execute();
   });
 });
 
 describe('resuming after an interrupted attempt', () => {
   it('keeps renditions an earlier attempt verified instead of encoding them again', async () => {
-    const ids = await upload('flower.mp4');
+    const ids = await upload('friday.mp4');
     const controller = new AbortController();
     const off = bus.on('job.progress', (e) => {
       if (e.videoId === ids.videoId && e.step === 'master_playlist') controller.abort();
@@ -274,7 +313,7 @@ describe('resuming after an interrupted attempt', () => {
 
     const workRoot = path.join(paths.work, String(ids.videoId));
     const [attempt] = await readdir(workRoot);
-    const earlierSegment = path.join(workRoot, attempt!, '540p', 'segment-00000.ts');
+    const earlierSegment = path.join(workRoot, attempt!, '480p', 'segment-00000.ts');
     const earlierInode = (await stat(earlierSegment)).ino;
     await db
       .updateTable('transcoding_jobs')
@@ -289,9 +328,9 @@ describe('resuming after an interrupted attempt', () => {
     expect((await claimAndRun()).outcome).toBe('ready');
     offSeen();
     expect(seen).toEqual([]);
-    const published = path.join(publishedDir(paths, ids.slug), '540p', 'segment-00000.ts');
+    const published = path.join(publishedDir(paths, ids.slug), '480p', 'segment-00000.ts');
     expect((await stat(published)).ino).toBe(earlierInode);
-    await expectPublished(ids, { width: 960, height: 540, duration: 5 });
+    await expectPublished(ids, { width: 640, height: 480, duration: 6 });
   });
 
   it('replaces an older published folder whole, keeping files the transcode does not make', async () => {
