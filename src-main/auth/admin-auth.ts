@@ -9,6 +9,7 @@ import {
   createAdminSession,
   csrfTokenFor,
   deleteAdminSession,
+  deleteExpiredAdminSessions,
   findAdminSession,
   sameSecret,
   type AdminSession,
@@ -73,6 +74,7 @@ export class AdminAuth {
     const secret = await loadOrCreateSessionSecret(db);
     const auth = new AdminAuth(db, secret, options.log, options.throttle ?? new FailureThrottle());
     if (options.passwordFromEnv) await auth.applyPasswordFromEnv(options.passwordFromEnv);
+    await auth.removeExpiredSessions();
     if (!(await storedPasswordHash(db))) {
       auth.setupToken = randomBytes(32).toString('base64url');
       options.log.warn('no studio password is set: open the setup link to choose one');
@@ -168,6 +170,12 @@ export class AdminAuth {
   /** Whether a request's X-CSRF-Token belongs to its session. */
   isCsrfTokenValid(session: AdminSession, header: string | undefined): boolean {
     return header !== undefined && sameSecret(header, this.csrfTokenFor(session));
+  }
+
+  /** Deletes sessions past their expiry, so the table does not grow without end. */
+  async removeExpiredSessions(): Promise<void> {
+    const removed = await deleteExpiredAdminSessions(this.db);
+    if (removed > 0) this.log.info({ removed }, 'expired studio sessions removed');
   }
 
   logout(session: AdminSession): Promise<void> {

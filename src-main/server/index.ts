@@ -27,6 +27,8 @@ export interface RunningServers {
   close(): Promise<void>;
 }
 
+const sessionSweepMs = 60 * 60_000;
+
 /** A URL a browser can open for a listener (0.0.0.0 and :: mean every interface). */
 function urlFor(app: FastifyInstance, host: string): string {
   const address = app.server.address();
@@ -71,6 +73,12 @@ export async function startServers(
     await Promise.allSettled([publicApp.close(), studioApp.close()]);
     throw error;
   }
+  const sessionSweep = setInterval(() => {
+    auth.removeExpiredSessions().catch((error: unknown) => {
+      log.warn({ err: error }, 'could not remove expired studio sessions');
+    });
+  }, sessionSweepMs);
+  sessionSweep.unref();
   urls.publicUrl = urlFor(publicApp, config.publicHost);
   urls.studioUrl = urlFor(studioApp, config.adminHost);
   log.info({ publicUrl: urls.publicUrl, studioUrl: urls.studioUrl }, 'listeners ready');
@@ -80,6 +88,7 @@ export async function startServers(
     ...(auth.setupToken && { setupUrl: setupUrlFor(urls.studioUrl, auth.setupToken) }),
     auth,
     async close() {
+      clearInterval(sessionSweep);
       await Promise.all([publicApp.close(), studioApp.close()]);
     },
   };

@@ -239,3 +239,19 @@ describe('first run without a password', () => {
     expect((await signIn(url)).csrf.length).toBeGreaterThan(20);
   });
 });
+
+describe('health when the database is gone', () => {
+  it('answers 503 naming the database', async () => {
+    const studio = await startTestStudio();
+    try {
+      await studio.database.db.destroy();
+      for (const base of [studio.servers.studioUrl, studio.servers.publicUrl]) {
+        const response = await fetch(base + routes.health);
+        expect(response.status).toBe(503);
+        expect(await response.json()).toEqual({ status: 'error', database: 'error' });
+      }
+    } finally {
+      await studio.stop();
+    }
+  });
+});
