@@ -105,17 +105,15 @@ export class EmbeddedCluster {
     const auth = await prepareCluster(layout, binaries, account, log);
     await clearLeftoverPostmaster(layout.clusterDir, log);
 
-    const settings = options.settings ?? {};
-    const timeoutMs = options.startTimeoutMs ?? 60_000;
-    const started = await startWithFreePort(
+    const launch: LaunchContext = {
       layout,
       binaries,
       account,
-      auth,
-      settings,
-      timeoutMs,
+      settings: options.settings ?? {},
+      timeoutMs: options.startTimeoutMs ?? 60_000,
       log,
-    );
+    };
+    const started = await startWithFreePort(launch, auth);
     return new EmbeddedCluster(layout, started.auth, started.server, log);
   }
 
@@ -361,28 +359,31 @@ async function choosePort(stored: number | undefined, log: Logger): Promise<numb
   return port;
 }
 
+/** Everything needed to launch the server once the cluster folder is ready. */
+interface LaunchContext {
+  layout: ClusterLayout;
+  binaries: PostgresBinaries;
+  account: ServerAccount;
+  settings: Record<string, string>;
+  timeoutMs: number;
+  log: Logger;
+}
+
 interface StartedServer {
   auth: Required<ClusterAuth>;
   server: ChildProcess;
 }
 
 /** Starts the server; if the port was grabbed between the check and the bind, tries another. */
-async function startWithFreePort(
-  layout: ClusterLayout,
-  binaries: PostgresBinaries,
-  account: ServerAccount,
-  auth: ClusterAuth,
-  settings: Record<string, string>,
-  timeoutMs: number,
-  log: Logger,
-): Promise<StartedServer> {
+async function startWithFreePort(launch: LaunchContext, auth: ClusterAuth): Promise<StartedServer> {
+  const { layout, log } = launch;
   for (let attempt = 1; ; attempt += 1) {
     const port = await choosePort(attempt === 1 ? auth.port : undefined, log);
     const portedAuth = { ...auth, port };
     await writeAuth(layout, portedAuth);
     try {
-      const server = await launchServer(layout, binaries, account, port, settings, log);
-      await waitUntilReady(server, layout, portedAuth, timeoutMs);
+      const server = await launchServer(launch, port);
+      await waitUntilReady(server, layout, portedAuth, launch.timeoutMs);
       log.info({ port, pid: server.pid }, 'PostgreSQL ready');
       return { auth: portedAuth, server };
     } catch (error) {
@@ -404,14 +405,8 @@ async function rotateLog(layout: ClusterLayout, account: ServerAccount): Promise
 }
 
 /** Spawns the postmaster in its own session, so a terminal's Ctrl-C does not reach it. */
-async function launchServer(
-  layout: ClusterLayout,
-  binaries: PostgresBinaries,
-  account: ServerAccount,
-  port: number,
-  settings: Record<string, string>,
-  log: Logger,
-): Promise<ChildProcess> {
+async function launchServer(launch: LaunchContext, port: number): Promise<ChildProcess> {
+  const { layout, binaries, account, settings, log } = launch;
   await rotateLog(layout, account);
   const serverSettings: Record<string, string> = {
     listen_addresses: '127.0.0.1',
