@@ -153,6 +153,7 @@ export async function startLocalWorker(
   maintenance.unref();
 
   kick();
+  ctx.bus.emit('worker.status', { workerId: options.workerId, status: 'active' });
   log.info({ leaseSeconds: settings.leaseSeconds }, 'local worker started');
 
   return {
@@ -178,6 +179,7 @@ export async function startLocalWorker(
         );
       }
       notifyIdle();
+      ctx.bus.emit('worker.status', { workerId: options.workerId, status: 'offline' });
       log.info('local worker stopped');
     },
   };

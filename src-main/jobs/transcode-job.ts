@@ -69,14 +69,13 @@ export async function runTranscodeJob(
   const progress = new JobProgress({ ...ctx, log, ...job });
   log.info({ attempt: job.attemptNumber, slug: job.slug }, 'transcoding job started');
   ctx.bus.emit('video.status', { videoId: job.videoId, status: 'processing', errorMessage: null });
-  let attemptFolder: string | undefined;
   try {
     const sourceFile = await findSourceFile(ctx.paths, job.videoId);
-    attemptFolder = await createAttemptFolder(ctx.paths, job.videoId, job.attemptNumber);
+    const attemptFolder = await createAttemptFolder(ctx.paths, job.videoId, job.attemptNumber);
     const state: RunState = { ctx, job, options, log, progress, attemptFolder, sourceFile };
     return await runSteps(state);
   } catch (error) {
-    return handleFailure(ctx, job, options, { log, progress, attemptFolder }, error);
+    return handleFailure(ctx, job, options, { log, progress }, error);
   }
 }
 
@@ -308,7 +307,7 @@ async function handleFailure(
   ctx: JobContext,
   job: ClaimedTranscodingJob,
   options: TranscodeJobOptions,
-  run: { log: Logger; progress: JobProgress; attemptFolder: string | undefined },
+  run: { log: Logger; progress: JobProgress },
   error: unknown,
 ): Promise<TranscodeOutcome> {
   await run.progress.flush().catch(() => undefined);
