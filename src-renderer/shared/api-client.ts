@@ -149,7 +149,7 @@ export function createPublicClient(options: ClientOptions = {}) {
   const api = routes.public;
 
   return {
-    listVideos: (query: { category?: string; q?: string } = {}) =>
+    listVideos: (query: { category?: string; tag?: string; q?: string } = {}) =>
       get<PublicVideoList>(api.videos + queryString(query)),
     getVideo: (slug: string) => get<PublicVideoDetail>(fillPath(api.video, { slug })),
     listCategories: () => get<PublicCategoryList>(api.categories),

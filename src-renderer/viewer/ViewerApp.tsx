@@ -25,7 +25,9 @@ function ViewerRoutes() {
   const watch = matchPath(pages.watch, path);
   if (watch?.slug) return <WatchPage slug={watch.slug} />;
   const category = matchPath(pages.category, path);
-  if (category?.slug) return <HomePage category={category.slug} />;
+  if (category?.slug) return <HomePage filter={{ category: category.slug }} />;
+  const tag = matchPath(pages.tag, path);
+  if (tag?.slug) return <HomePage filter={{ tag: tag.slug }} />;
   if (path === pages.home) return <HomePage />;
   return <NotFound />;
 }

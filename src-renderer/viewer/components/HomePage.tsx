@@ -1,18 +1,27 @@
 import { Alert, AspectRatio, Group, SimpleGrid, Skeleton, Stack, Text, Title } from '@mantine/core';
+import type { PublicVideo } from '../../../src-main/server/contract';
 import { publicClient } from '../client';
 import { useRemote } from '../use-remote';
 import { VideoTile } from './VideoTile';
 
 const grid = { base: 1, xs: 2, md: 3, lg: 4 };
 
-/** The library's ready videos, newest first; optionally those of one category. */
-export function HomePage({ category }: { category?: string }) {
-  const remote = useRemote(`videos:${category ?? ''}`, () => publicClient.listVideos({ category }));
+/** Narrows the home page to one category or one tag, by slug. */
+export interface VideoFilter {
+  category?: string;
+  tag?: string;
+}
+
+/** The library's shared videos, newest first; optionally those of one category or tag. */
+export function HomePage({ filter = {} }: { filter?: VideoFilter }) {
+  const key = `videos:${filter.category ?? ''}:${filter.tag ?? ''}`;
+  const remote = useRemote(key, () => publicClient.listVideos(filter));
+  const heading = headingFor(filter, remote.state === 'loaded' ? remote.data.videos : []);
 
   return (
     <Stack gap="lg">
       <Group justify="space-between" align="baseline">
-        <Title order={2}>{category ? `Category: ${category}` : 'Latest videos'}</Title>
+        <Title order={2}>{heading}</Title>
         {remote.state === 'loaded' && (
           <Text c="dimmed" fz="sm">
             {remote.data.videos.length === 1 ? '1 video' : `${remote.data.videos.length} videos`}
@@ -39,6 +48,12 @@ export function HomePage({ category }: { category?: string }) {
       )}
     </Stack>
   );
+}
+
+function headingFor(filter: VideoFilter, videos: PublicVideo[]): string {
+  if (filter.category) return videos[0]?.category_name ?? `Category “${filter.category}”`;
+  if (filter.tag) return `Tagged “${filter.tag}”`;
+  return 'Latest videos';
 }
 
 function TileSkeletons() {

@@ -26,14 +26,17 @@ export function VideoTile({ video }: { video: PublicVideo }) {
         <Text fw={600} lineClamp={2} lh={1.3}>
           {video.title}
         </Text>
-        {video.category_name && (
-          <Text fz="sm" c="dimmed">
-            {video.category_name}
-          </Text>
-        )}
+        <Text fz="sm" c="dimmed">
+          {[video.category_name, publishedOn(video.published_at)].filter(Boolean).join(' · ')}
+        </Text>
       </Stack>
     </Box>
   );
+}
+
+function publishedOn(publishedAt: string | null): string | null {
+  if (!publishedAt) return null;
+  return new Date(publishedAt).toLocaleDateString(undefined, { dateStyle: 'medium' });
 }
 
 const placeholder =

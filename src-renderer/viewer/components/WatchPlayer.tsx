@@ -1,3 +1,4 @@
+import { useEffect } from 'react';
 import { Alert, Box, Group, Stack, Text, Title } from '@mantine/core';
 import type { PublicVideoDetail } from '../../../src-main/server/contract';
 import { formatDuration } from '../../shared/format';
@@ -8,6 +9,7 @@ import { QualityMenu } from './QualityMenu';
 export function WatchPlayer({ video }: { video: PublicVideoDetail }) {
   const { videoRef, levels, selected, playing, error, select } = useHlsPlayer(video.master_url);
   const published = video.published_at ? new Date(video.published_at) : null;
+  useDocumentTitle(`${video.title} · VLog`);
 
   return (
     <Stack gap="md">
@@ -48,4 +50,14 @@ export function WatchPlayer({ video }: { video: PublicVideoDetail }) {
       )}
     </Stack>
   );
+}
+
+function useDocumentTitle(title: string): void {
+  useEffect(() => {
+    const previous = document.title;
+    document.title = title;
+    return () => {
+      document.title = previous;
+    };
+  }, [title]);
 }
