@@ -43,6 +43,7 @@ export const routes = {
       watch: '/watch/:slug',
       category: '/category/:slug',
       tag: '/tag/:slug',
+      playlist: '/playlist/:slug',
     },
     assets: '/assets/*',
     videos: '/api/videos',

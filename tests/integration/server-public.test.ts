@@ -198,7 +198,13 @@ describe('public listener', () => {
   });
 
   it('serves the viewer pages and assets, and JSON 404 elsewhere', async () => {
-    for (const page of ['/', '/watch/public-clip', '/category/travel', '/tag/summer']) {
+    for (const page of [
+      '/',
+      '/watch/public-clip',
+      '/category/travel',
+      '/tag/summer',
+      '/playlist/x',
+    ]) {
       const response = await fetch(base + page);
       expect(response.status, page).toBe(200);
       expect(response.headers.get('content-type')).toMatch(/^text\/html/);
