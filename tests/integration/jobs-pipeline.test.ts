@@ -1,4 +1,4 @@
-import { execFile } from 'node:child_process';
+import { execFile, spawnSync } from 'node:child_process';
 import { copyFile, mkdir, mkdtemp, readFile, readdir, rm, stat } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
@@ -356,5 +356,48 @@ describe('resuming after an interrupted attempt', () => {
     expect(await exists(path.join(folder, 'sprites', 'sheet-0.jpg'))).toBe(true);
     expect((await stat(path.join(folder, '360p', 'segment-00000.ts'))).ino).not.toBe(oldSegment);
     expect(await readdir(paths.work)).not.toContain(String(ids.videoId));
+  });
+});
+
+describe('a disk without room for the output', () => {
+  it('fails with NO_SPACE before transcoding and publishes nothing', async (context) => {
+    const root = await mkdtemp(path.join(os.tmpdir(), 'vlog-small-disk-'));
+    // A 3 MB disk holds the 1.1 MB source but not three times its size.
+    const mount = spawnSync('mount', ['-t', 'tmpfs', '-o', 'size=3m', 'tmpfs', root]);
+    if (mount.status !== 0) {
+      await rm(root, { recursive: true, force: true });
+      context.skip('cannot mount a small tmpfs here (needs root)');
+    }
+    try {
+      const small = dataPaths(root);
+      for (const folder of [small.uploads, small.videos, small.work]) await mkdir(folder);
+      const video = await db
+        .insertInto('videos')
+        .values({ title: 'Big', slug: 'big-on-small-disk', status: 'pending' })
+        .returning('id')
+        .executeTakeFirstOrThrow();
+      await db.insertInto('transcoding_jobs').values({ video_id: video.id }).execute();
+      await copyFile(fixturePath('flower.mp4'), path.join(small.uploads, `${video.id}.mp4`));
+
+      const claim = await claimNextTranscodingJob(db, worker);
+      const outcome = await runTranscodeJob({ db, paths: small, bus, media }, claim!, {
+        workerName: worker.workerName,
+        log,
+        signal: new AbortController().signal,
+      });
+      expect(outcome).toMatchObject({ outcome: 'failed', code: 'NO_SPACE' });
+      const row = await db
+        .selectFrom('videos')
+        .select(['status', 'error_message'])
+        .where('id', '=', video.id)
+        .executeTakeFirstOrThrow();
+      expect(row.status).toBe('failed');
+      expect(row.error_message).toMatch(/Not enough free disk space.*Free some space/);
+      expect(await readdir(small.videos)).toEqual([]);
+      expect(await readdir(small.work)).toEqual([]);
+    } finally {
+      spawnSync('umount', [root]);
+      await rm(root, { recursive: true, force: true });
+    }
   });
 });
