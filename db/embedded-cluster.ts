@@ -14,6 +14,7 @@ import {
   type PostgresBinaries,
   provideReachableCopy,
 } from './embedded/binaries';
+import { claimOwnership, findOtherOwner, releaseOwnership } from './embedded/owner';
 import { isPortFree, pickFreePort } from './embedded/ports';
 import { isAlive, isPostmasterOf, readPostmasterLock, stopPostmaster } from './embedded/postmaster';
 import {
@@ -55,6 +56,7 @@ interface ClusterLayout {
   dataDir: string;
   clusterDir: string;
   authFile: string;
+  ownerFile: string;
   markerFile: string;
   logDir: string;
   logFile: string;
@@ -66,6 +68,7 @@ function layoutFor(dataDir: string): ClusterLayout {
     dataDir: path.resolve(dataDir),
     clusterDir,
     authFile: `${clusterDir}.auth.json`,
+    ownerFile: `${clusterDir}.owner.json`,
     markerFile: path.join(clusterDir, MARKER_FILE),
     logDir: path.join(clusterDir, 'log'),
     logFile: path.join(clusterDir, 'log', 'server.log'),
@@ -102,6 +105,7 @@ export class EmbeddedCluster {
 
     await fs.mkdir(layout.dataDir, { recursive: true });
     await grantTraverse(layout.dataDir, account, log);
+    await refuseIfInUse(layout);
     const auth = await prepareCluster(layout, binaries, account, log);
     await clearLeftoverPostmaster(layout.clusterDir, log);
 
@@ -114,6 +118,7 @@ export class EmbeddedCluster {
       log,
     };
     const started = await startWithFreePort(launch, auth);
+    await claimOwnership(layout.ownerFile);
     return new EmbeddedCluster(layout, started.auth, started.server, log);
   }
 
@@ -164,6 +169,7 @@ export class EmbeddedCluster {
     const pid = this.server.pid;
     if (pid === undefined) return;
     const how = await stopPostmaster(pid);
+    await releaseOwnership(this.layout.ownerFile);
     this.log.info({ pid, how }, 'PostgreSQL stopped');
   }
 }
@@ -178,6 +184,18 @@ async function prepareBinaries(
   const copy = await provideReachableCopy(shipped, runtimeRoot ?? DEFAULT_RUNTIME_ROOT, log);
   await grantTraverse(copy.root, account, log);
   return copy;
+}
+
+/** Two studios on one data folder would fight over its server: the second one stops here. */
+async function refuseIfInUse(layout: ClusterLayout): Promise<void> {
+  const owner = await findOtherOwner(layout.ownerFile);
+  if (owner === undefined) return;
+  throw new DatabaseError(
+    'CLUSTER_IN_USE',
+    `Another VLog Studio (process ${owner}) is using the data folder ${layout.dataDir}. ` +
+      'Close it first, or give this one another data folder (VLOG_DATA_DIR).',
+    { pid: owner, dataDir: layout.dataDir },
+  );
 }
 
 type ClusterState = 'absent' | 'ready' | 'incomplete';

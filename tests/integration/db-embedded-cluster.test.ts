@@ -154,8 +154,15 @@ describe('embedded PostgreSQL cluster', () => {
     expect((await serverLog()).slice(logBefore)).not.toMatch(/not properly shut down/);
   });
 
-  it('starts after the studio process was killed with SIGKILL, leaving its server running', async () => {
+  it('refuses while another studio runs the folder, then starts once it was SIGKILLed', async () => {
     const { child, postmasterPid } = await startInChild(dataDir);
+    const whileRunning = await EmbeddedCluster.start({ dataDir, log }).catch((e) => e);
+    expect(whileRunning).toMatchObject({
+      code: 'CLUSTER_IN_USE',
+      context: { pid: expect.any(Number) },
+    });
+    expect(await isAlive(postmasterPid)).toBe(true);
+
     process.kill(-(child.pid ?? 0), 'SIGKILL');
     await new Promise((resolve) => child.once('exit', resolve));
     expect(await studioProcesses(dataDir)).toEqual([]);
