@@ -1,7 +1,9 @@
 import { createHash } from 'node:crypto';
 import fs from 'node:fs';
+import { execFile } from 'node:child_process';
 import http from 'node:http';
 import path from 'node:path';
+import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { pathFor, routes } from '../../src-main/server/contract';
 import type { VideoCreated, VideoDetail, VideoList } from '../../src-main/server/contract';
@@ -15,6 +17,7 @@ import {
 } from './server-harness';
 
 const r = routes.studio;
+const execFileAsync = promisify(execFile);
 
 function sha256(file: string): string {
   return createHash('sha256').update(fs.readFileSync(file)).digest('hex');
@@ -121,6 +124,37 @@ describe('studio video routes', () => {
       thumbnail_url: null,
       master_url: null,
     });
+  });
+
+  it('takes a large upload without holding it in memory', async () => {
+    const size = 160 * 1024 * 1024;
+    const big = path.join(studio.dataDir, 'big-source.mp4');
+    fs.writeFileSync(big, Buffer.alloc(0));
+    fs.truncateSync(big, size);
+    const rssBefore = process.memoryUsage().rss;
+    // curl sends the file from another process, so this process's memory is the server's.
+    const { stdout } = await execFileAsync('curl', [
+      '--silent',
+      '--header',
+      `cookie: ${client.cookie}`,
+      '--header',
+      `x-csrf-token: ${client.csrf}`,
+      '--form',
+      `file=@${big};type=video/mp4`,
+      '--write-out',
+      '\n%{http_code}',
+      url + r.videos,
+    ]);
+    const [bodyText = '', status = ''] = stdout.split('\n');
+    const rssGrowth = process.memoryUsage().rss - rssBefore;
+    expect(status).toBe('201');
+    const created = JSON.parse(bodyText) as VideoCreated;
+    const stored = path.join(studio.ctx.paths.uploads, `${created.id}.mp4`);
+    expect(fs.statSync(stored).size).toBe(size);
+    // Buffering the upload would grow the server by at least the file's size.
+    expect(rssGrowth).toBeLessThan(size / 2);
+    fs.rmSync(big);
+    await send('DELETE', `${pathFor(r.video, { id: created.id })}?permanent=true`);
   });
 
   it('leaves no row and no file when the upload is aborted half way', async () => {
