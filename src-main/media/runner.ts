@@ -4,6 +4,7 @@ import path from 'node:path';
 import type { Logger } from '../log';
 import { MediaError, quoteCommand, stderrTail } from './errors';
 import type { MediaTools } from './tools';
+import { forgetChild, watchChild } from './watchdog';
 
 /** Arguments every ffmpeg run gets: no prompts, progress as key=value lines on stdout. */
 export const FFMPEG_GLOBAL_ARGS = [
@@ -88,8 +89,9 @@ function runChild(
 
   return new Promise((resolve, reject) => {
     const child = spawn(file, args, { shell: false, stdio: ['ignore', 'pipe', 'pipe'] });
-    const pidFile = recordPid(child, command, options.pidDir);
+    const pidFile = recordPid(child, command, options.pidDir, options.log);
     liveChildren.add(child);
+    watchChild(child.pid);
     let stderr = '';
     let aborted = false;
 
@@ -117,6 +119,7 @@ function runChild(
 
     function cleanup(): void {
       liveChildren.delete(child);
+      forgetChild(child.pid);
       options.signal?.removeEventListener('abort', onAbort);
       if (pidFile !== undefined) rmSync(pidFile, { force: true });
     }
@@ -124,12 +127,23 @@ function runChild(
   });
 }
 
-function recordPid(child: ChildProcess, command: string, pidDir?: string): string | undefined {
+function recordPid(
+  child: ChildProcess,
+  command: string,
+  pidDir: string | undefined,
+  log: Logger,
+): string | undefined {
   if (pidDir === undefined || child.pid === undefined) return undefined;
-  mkdirSync(pidDir, { recursive: true });
   const file = path.join(pidDir, `${child.pid}.pid`);
-  writeFileSync(file, command);
-  return file;
+  try {
+    mkdirSync(pidDir, { recursive: true });
+    writeFileSync(file, command);
+    return file;
+  } catch (error) {
+    // The watchdog still covers this child; only the restart-time reaping loses it.
+    log.warn({ err: error, pidDir }, 'could not record media tool pid');
+    return undefined;
+  }
 }
 
 /** SIGTERM lets ffmpeg finish its files cleanly; SIGKILL follows if it does not stop in time. */
