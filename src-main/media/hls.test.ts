@@ -83,7 +83,11 @@ describe('validateRenditionOutput', () => {
     await expect(check()).rejects.toThrow(/segment-1.ts is missing or empty/);
 
     await writeRendition([6, 4]);
-    await expect(check()).rejects.toThrow(/lasts 10.00 s but the source lasts 12.00 s/);
+    await expect(check()).rejects.toMatchObject({
+      code: 'OUTPUT_INVALID',
+      retryable: false,
+      message: expect.stringContaining('lasts 10.00 s but the source claims 12.00 s'),
+    });
   });
 });
 

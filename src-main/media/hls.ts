@@ -104,10 +104,14 @@ export async function validateRenditionOutput(
   }
   const durationSeconds = sumDurations(playlist.segments);
   if (Math.abs(durationSeconds - options.expectedDurationSeconds) > tolerance) {
-    throw invalid(
-      `The rendition in ${dir} lasts ${durationSeconds.toFixed(2)} s but the source lasts ` +
-        `${options.expectedDurationSeconds.toFixed(2)} s; the source may be damaged.`,
-      dir,
+    // A complete playlist of the wrong length comes from the source itself (cut off after
+    // its index, or damaged): encoding it again gives the same result.
+    throw new MediaError(
+      'OUTPUT_INVALID',
+      `The encoded video lasts ${durationSeconds.toFixed(2)} s but the source claims ` +
+        `${options.expectedDurationSeconds.toFixed(2)} s: the source is probably damaged or ` +
+        'incomplete. Upload the complete file again.',
+      { retryable: false, detail: { dir, durationSeconds } },
     );
   }
   return { segmentCount: playlist.segments.length, durationSeconds };

@@ -1,6 +1,8 @@
-import { copyFile, mkdtemp, readdir, readFile, rm, stat, writeFile } from 'node:fs/promises';
+import { execFile } from 'node:child_process';
+import { copyFile, mkdir, mkdtemp, readdir, readFile, rm, stat, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
+import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { planLadder } from '../../src-main/media/ladder';
 import { readPlaylist, writeMasterPlaylist, type RenditionOutput } from '../../src-main/media/hls';
@@ -18,6 +20,7 @@ import {
   segmentStreams,
 } from './media-support';
 
+const execFileAsync = promisify(execFile);
 let tools: MediaTools;
 let probe: string;
 let dir: string;
@@ -140,6 +143,35 @@ describe('transcodeLadder on flower.mp4', () => {
       streams: Array<{ codec_name: string; width: number; height: number }>;
     }>(probe, poster, ['-show_streams']);
     expect(streams[0]).toMatchObject({ codec_name: 'mjpeg', width: 640, height: 360 });
+  });
+});
+
+describe('a full disk', () => {
+  const canMount = process.getuid?.() === 0;
+
+  it.skipIf(!canMount)('fails with NO_SPACE, however ffmpeg exits', async () => {
+    const small = path.join(dir, 'small-disk');
+    await mkdir(small, { recursive: true });
+    await execFileAsync('mount', ['-t', 'tmpfs', '-o', 'size=200k', 'tmpfs', small]);
+    try {
+      const input = fixturePath('flower.mp4');
+      const source = await probeSource(tools, input, { log });
+      const run = transcodeLadder({
+        tools,
+        input,
+        source,
+        renditions: planLadder(source.video!).slice(-1),
+        outputDir: small,
+        log,
+      });
+      await expect(run).rejects.toMatchObject({
+        code: 'NO_SPACE',
+        retryable: false,
+        message: expect.stringContaining('No space left on device'),
+      });
+    } finally {
+      await execFileAsync('umount', [small]);
+    }
   });
 });
 
@@ -279,7 +311,8 @@ describe('transcodeLadder on awkward sources', () => {
     const cut = path.join(dir, 'flower-cut-faststart.mp4');
     await writeFile(cut, whole.subarray(0, Math.floor(whole.length * 0.6)));
     await expect(publish(cut, 'cut')).rejects.toMatchObject({
-      code: expect.stringMatching(/OUTPUT_INVALID|FFMPEG_FAILED/),
+      code: 'OUTPUT_INVALID',
+      retryable: false,
     });
   });
 });
