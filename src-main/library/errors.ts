@@ -5,7 +5,9 @@ export type LibraryErrorCode =
   | 'INVALID_STATE'
   | 'CONFLICT'
   | 'SOURCE_NOT_FOUND'
-  | 'UNSUPPORTED_MEDIA';
+  | 'UNSUPPORTED_MEDIA'
+  | 'VALIDATION_FAILED'
+  | 'NOT_FOUND';
 
 /** A library rule was broken; the message tells a person what to do about it. */
 export class LibraryError extends Error {

@@ -26,6 +26,8 @@ const libraryStatus: Record<LibraryErrorCode, number> = {
   INVALID_STATE: 409,
   CONFLICT: 409,
   UNSUPPORTED_MEDIA: 415,
+  VALIDATION_FAILED: 400,
+  NOT_FOUND: 404,
 };
 
 const authStatus: Record<AuthErrorCode, number> = {
