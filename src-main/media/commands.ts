@@ -68,7 +68,7 @@ export function ladderFilterGraph(
 }
 
 /** HDR (PQ/HLG) sources are tone-mapped to SDR BT.709 once, at the source size. */
-function sourceToSdr(video: SourceVideo): string[] {
+export function sourceToSdr(video: SourceVideo): string[] {
   if (!video.isHdr) return [];
   return [
     'zscale=t=linear:npl=100',

@@ -71,7 +71,7 @@ describe('validateRenditionOutput', () => {
     });
   });
 
-  it('rejects a missing playlist, a missing ENDLIST, an empty segment, a short output', async () => {
+  it('rejects a missing playlist, no ENDLIST, an empty segment, a short output', async () => {
     const check = () => validateRenditionOutput(dir, { expectedDurationSeconds: 12 });
     await expect(check()).rejects.toMatchObject({ code: 'OUTPUT_INVALID' });
 

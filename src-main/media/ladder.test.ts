@@ -35,7 +35,7 @@ describe('planLadder', () => {
     ]);
   });
 
-  it('defines rungs on the short side, so a portrait 1080x1920 source gets 1080p = 1080x1920', () => {
+  it('defines rungs on the short side, portrait 1080x1920 gets 1080p = 1080x1920', () => {
     const ladder = planLadder({ width: 1080, height: 1920 });
     expect(summary(ladder)).toEqual([
       '1080p 1080x1920 5000/192',

@@ -67,7 +67,7 @@ describe('sources that must fail clearly, once', () => {
     });
   });
 
-  it('decides from the streams, not the name: audio-only .mp4 is still NO_VIDEO_STREAM', async () => {
+  it('decides from the streams, not the name: audio-only .mp4 has NO_VIDEO_STREAM', async () => {
     const file = await makeClip(tools, path.join(dir, 'looks-like-video.mp4'), [
       '-f',
       'lavfi',
