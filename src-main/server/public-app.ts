@@ -5,6 +5,7 @@ import type { Logger } from '../log';
 import { routes } from './contract';
 import { installErrorHandling, notFoundBody, sendError } from './http-errors';
 import { registerHealthRoute } from './health';
+import { registerChapterTrackRoute } from './chapter-track-route';
 import { registerMediaRoutes } from './media-routes';
 import { registerPublicApiRoutes } from './public/public-routes';
 import { registerAssetRoutes, registerSpaPages } from './spa';
@@ -19,7 +20,8 @@ export async function buildPublicApp(
   acceptEmptyJsonBodies(app);
 
   registerHealthRoute(app, ctx.db, options.log);
-  registerPublicApiRoutes(app, ctx.db);
+  registerPublicApiRoutes(app, ctx.db, ctx.paths);
+  registerChapterTrackRoute(app, { db: ctx.db, audience: 'public' });
   registerMediaRoutes(app, { db: ctx.db, paths: ctx.paths, audience: 'public' });
   registerAssetRoutes(app, options.rendererDir);
   registerSpaPages(app, options.rendererDir, 'viewer', Object.values(routes.public.pages));

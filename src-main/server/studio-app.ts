@@ -9,6 +9,9 @@ import { registerMediaRoutes } from './media-routes';
 import { registerAssetRoutes, registerSpaPages, sendSpaIndex } from './spa';
 import { requireAdmin } from './studio/admin-guard';
 import { registerAuthRoutes } from './studio/auth-routes';
+import { registerCaptionRoutes } from './studio/caption-routes';
+import { registerChapterRoutes } from './studio/chapter-routes';
+import { registerChapterTrackRoute } from './chapter-track-route';
 import type { StudioRouteDeps } from './studio/deps';
 import { registerEventsRoute } from './studio/events-route';
 import { registerLibraryRoutes } from './studio/library-routes';
@@ -42,6 +45,9 @@ export async function buildStudioApp(deps: StudioRouteDeps): Promise<FastifyInst
     registerVideoRoutes(admin, deps);
     registerLibraryRoutes(admin, deps);
     registerEventsRoute(admin, deps);
+    registerChapterRoutes(admin, deps);
+    registerCaptionRoutes(admin, deps);
+    registerChapterTrackRoute(admin, { db: deps.ctx.db, audience: 'studio' });
     registerMediaRoutes(admin, { db: deps.ctx.db, paths: deps.ctx.paths, audience: 'studio' });
   });
 
