@@ -270,6 +270,31 @@ describe('transcodeLadder on awkward sources', () => {
     expect(streams[0]).toMatchObject({ color_space: 'bt709', color_transfer: 'bt709' });
   });
 
+  it('turns yuv444p, full-range yuvj420p and RGB H.264 into 8-bit 4:2:0 limited range', async () => {
+    const inputs = [
+      ['yuv444p.mp4', 'libx264', 'yuv444p'],
+      ['yuvj420p.mp4', 'libx264', 'yuvj420p'],
+      ['rgb24.mkv', 'libx264rgb', 'rgb24'],
+    ];
+    for (const [name, encoder, pixFmt] of inputs) {
+      const input = await makeClip(tools, path.join(dir, name!), [
+        '-f',
+        'lavfi',
+        '-i',
+        'testsrc2=size=640x360:rate=30:duration=1',
+        '-c:v',
+        encoder!,
+        '-pix_fmt',
+        pixFmt!,
+        '-preset',
+        'ultrafast',
+      ]);
+      const { source, outputDir, renditions } = await publish(input, `pixfmt-${pixFmt}`);
+      expect(source.video?.pixFmt).toBe(pixFmt === 'rgb24' ? 'gbrp' : pixFmt);
+      await expectPlayableRendition(outputDir, renditions[0]!, source);
+    }
+  });
+
   it('handles a 0.4 s clip: one segment, ENDLIST, a poster', async () => {
     const short = await makeClip(tools, path.join(dir, 'short.mp4'), [
       '-f',
