@@ -12,6 +12,7 @@ import {
   type ClaimedTranscodingJob,
 } from './claims';
 import { runTranscodeJob, type TranscodeOutcome } from './transcode-job';
+import { startSpriteRunner } from './sprite-worker';
 
 type WorkerContext = Pick<StudioContext, 'db' | 'paths' | 'bus' | 'media'>;
 
@@ -80,6 +81,7 @@ export async function startLocalWorker(
   const log = options.log.child({ workerId: options.workerId });
   const freed = await resetExpiredClaims(ctx.db, { workerId: options.workerId });
   if (freed.released > 0) log.info({ jobs: freed.released }, 'claims of the last run freed');
+  const sprites = await startSpriteRunner(ctx, { log, pidDir: options.pidDir });
 
   let stopping = false;
   let running: RunningJob | undefined;
@@ -130,7 +132,11 @@ export async function startLocalWorker(
         workerName: settings.workerName,
         leaseSeconds: settings.leaseSeconds,
       });
-      if (!job) return;
+      if (!job) {
+        // Sprite sheets wait for transcodes: one sheet job, then look for transcodes again.
+        if (await sprites.runNext()) continue;
+        return;
+      }
       running = runClaimedJob(ctx, job, { ...settings, log, pidDir: options.pidDir });
       await running.done;
       running = undefined;
@@ -170,6 +176,7 @@ export async function startLocalWorker(
       clearInterval(maintenance);
       const current = running;
       current?.controller.abort(new Error('the studio is shutting down'));
+      sprites.stop();
       await loop;
       if (current) {
         const released = await releaseClaim(ctx.db, current.job.jobId, options.workerId);

@@ -2,6 +2,7 @@ import { stat } from 'node:fs/promises';
 import path from 'node:path';
 import { sql } from 'kysely';
 import { publishedDir } from '../library/paths';
+import { enqueueSpriteJob } from '../library/sprites';
 import type { StudioContext } from '../context';
 import type { Logger } from '../log';
 import { validateRenditionOutput, writeMasterPlaylist, type RenditionOutput } from '../media/hls';
@@ -286,6 +287,8 @@ async function stepFinalize(state: RunState): Promise<TranscodeOutcome> {
       })
       .where('id', '=', job.videoId)
       .execute();
+    // Seek-bar previews are made after every transcode, behind any waiting transcodes.
+    await enqueueSpriteJob(trx, job.videoId, 'normal');
     return completeJob(trx, job.jobId, { workerId: job.workerId, workerName: options.workerName });
   });
 

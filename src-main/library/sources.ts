@@ -12,7 +12,7 @@ import { createVideoWithJob, type CreatedVideo, type NewVideoInput } from './vid
 const sourceExtensions = new Set(
   (
     'mp4 m4v mov qt mkv webm avi wmv asf flv mpg mpeg m2v ts mts m2ts 3gp 3g2 ogv ogg mxf vob ' +
-    'dv y4m mp3 m4a aac wav flac opus oga'
+    'dv y4m h264 264 h265 265 hevc mp3 m4a aac wav flac opus oga'
   ).split(' '),
 );
 

@@ -60,6 +60,8 @@ export interface VideoRow {
   category_id: number | null;
   is_featured: boolean;
   qualities: QualityRow[];
+  /** Changes with the poster file; set by the routes (library/thumbnails.ts), not the queries. */
+  thumbnail_version?: string | null;
 }
 
 type NullableKeys =

@@ -117,7 +117,7 @@ describe('buildLadderArgs', () => {
       '-ar',
       '48000',
       '-af',
-      'aresample=async=1',
+      'aresample=async=1:first_pts=0',
     ];
     expect(args).toEqual([
       '-i',

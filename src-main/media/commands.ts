@@ -39,7 +39,8 @@ export function buildLadderArgs(options: LadderCommandInput): string[] {
 /** One ffmpeg process for one rendition: the alternative strategy, kept for comparison. */
 export function buildRenditionArgs(options: LadderCommandInput, rendition: Rendition): string[] {
   const video = requireVideo(options.source);
-  const filter = [...sourceToSdr(video), renditionScale(rendition)].join(',');
+  const head = [...sourceToSdr(video), ...holdLastPicture(video)];
+  const filter = [...head, renditionScale(rendition)].join(',');
   const graph = `[0:${video.index}]${filter}[v0]`;
   return [
     '-i',
@@ -59,7 +60,7 @@ export function ladderFilterGraph(
   renditions: readonly Rendition[],
   labels: readonly string[],
 ): string {
-  const head = sourceToSdr(video);
+  const head = [...sourceToSdr(video), ...holdLastPicture(video)];
   const splitLabels = labels.map((label) => `[s${label}]`).join('');
   const split = `split=${renditions.length}${splitLabels}`;
   const first = `[0:${video.index}]${[...head, split].join(',')}`;
@@ -67,16 +68,28 @@ export function ladderFilterGraph(
   return [first, ...branches].join(';');
 }
 
-/** HDR (PQ/HLG) sources are tone-mapped to SDR BT.709 once, at the source size. */
+/**
+ * What every picture taken from the source goes through first, at the source size:
+ * interlaced fields are woven into whole frames (bwdif, one frame per frame), and HDR
+ * (PQ/HLG) is tone-mapped to SDR BT.709.
+ */
 export function sourceToSdr(video: SourceVideo): string[] {
-  if (!video.isHdr) return [];
+  const deinterlace = video.interlaced === true ? ['bwdif=mode=send_frame:deint=all'] : [];
+  if (!video.isHdr) return deinterlace;
   return [
+    ...deinterlace,
     'zscale=t=linear:npl=100',
     'format=gbrpf32le',
     'zscale=p=bt709',
     'tonemap=tonemap=hable:desat=0',
     'zscale=t=bt709:m=bt709:r=tv',
   ];
+}
+
+/** When audio runs on past the last picture, that picture is held so nothing is cut off. */
+function holdLastPicture(video: SourceVideo): string[] {
+  const gap = video.endGapSeconds ?? 0;
+  return gap > 0 ? [`tpad=stop_mode=clone:stop_duration=${gap.toFixed(3)}`] : [];
 }
 
 /** Scale to the rendition, convert to 8-bit 4:2:0 limited-range BT.709 whatever came in. */
@@ -131,8 +144,10 @@ function audioArgs(audioIndex: number | null | undefined, rendition: Rendition):
     '2',
     '-ar',
     '48000',
+    // Stretch or fill audio to its timestamps (drift, gaps), and pad silence in front when it
+    // starts after the picture, so both begin together.
     '-af',
-    'aresample=async=1',
+    'aresample=async=1:first_pts=0',
   ];
 }
 

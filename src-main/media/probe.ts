@@ -25,6 +25,13 @@ export interface SourceVideo {
   colorSpace: string | null;
   bitDepth: number;
   isHdr: boolean;
+  /** Stored as interlaced fields (field_order tt/bb/tb/bt): deinterlaced before scaling. */
+  interlaced?: boolean;
+  /**
+   * Seconds the container runs on after the last picture (audio longer than video, or
+   * starting later): the last picture is held so the output covers the whole source.
+   */
+  endGapSeconds?: number;
 }
 
 export interface SourceAudio {
@@ -68,6 +75,8 @@ const streamSchema = z.object({
   height: z.number().optional(),
   sample_aspect_ratio: z.string().optional(),
   r_frame_rate: z.string().optional(),
+  field_order: z.string().optional(),
+  start_time: numeric,
   avg_frame_rate: z.string().optional(),
   color_transfer: z.string().optional(),
   color_primaries: z.string().optional(),
@@ -86,6 +95,7 @@ const probeSchema = z.object({
   format: z
     .object({
       format_name: z.string().optional(),
+      start_time: numeric,
       duration: numeric,
       size: numeric,
       bit_rate: numeric,
@@ -118,7 +128,7 @@ export async function probeSource(
     throw corruptSource(absPath);
   }
   const info: SourceInfo = {
-    durationSeconds: durationFrom(parsed.format?.duration, streams),
+    durationSeconds: durationFrom(parsed.format?.duration),
     formatName: parsed.format?.format_name ?? 'unknown',
     sizeBytes: toNumber(parsed.format?.size) ?? 0,
     bitRate: toNumber(parsed.format?.bit_rate),
@@ -129,6 +139,8 @@ export async function probeSource(
   if (info.durationSeconds <= 0) {
     info.durationSeconds = await decodeDuration(tools, input, videoStream.index, options);
   }
+  const endGap = videoEndGap(parsed.format, videoStream, info.durationSeconds);
+  if (endGap > 0 && info.video !== null) info.video.endGapSeconds = endGap;
   options.log.debug({ path: absPath, durationSeconds: info.durationSeconds }, 'source probed');
   return info;
 }
@@ -206,7 +218,30 @@ function describeVideo(stream: ProbedStream): SourceVideo {
     colorSpace: stream.color_space ?? null,
     bitDepth: bitDepthOf(stream),
     isHdr: isHdrTransfer(transfer) || primaries === 'bt2020',
+    interlaced: isInterlaced(stream.field_order),
   };
+}
+
+/** ffprobe's field orders for interlaced pictures ('progressive' and 'unknown' are not). */
+export function isInterlaced(fieldOrder: string | undefined): boolean {
+  return fieldOrder === 'tt' || fieldOrder === 'bb' || fieldOrder === 'tb' || fieldOrder === 'bt';
+}
+
+/**
+ * How long the container runs past the video stream's end, in seconds; 0 when the video
+ * reaches the end or the streams do not say where they end.
+ */
+export function videoEndGap(
+  format: { start_time?: unknown } | undefined,
+  video: Pick<ProbedStream, 'start_time' | 'duration'>,
+  durationSeconds: number,
+): number {
+  const videoStart = toNumber(video.start_time);
+  const videoDuration = toNumber(video.duration);
+  if (videoStart === null || videoDuration === null || videoDuration <= 0) return 0;
+  const formatStart = toNumber(format?.start_time) ?? videoStart;
+  const gap = formatStart + durationSeconds - (videoStart + videoDuration);
+  return gap > 0.05 ? Math.round(gap * 1000) / 1000 : 0;
 }
 
 /** HDR transfer functions: PQ (HDR10) and HLG. */
@@ -271,11 +306,13 @@ function languageOf(stream: ProbedStream): string | null {
   return language === undefined || language === 'und' ? null : language;
 }
 
-function durationFrom(formatDuration: unknown, streams: ProbedStream[]): number {
+/**
+ * The container's duration; 0 when it stores none. Stream durations are not trusted then:
+ * a raw H.264 stream reports one frame's.
+ */
+function durationFrom(formatDuration: unknown): number {
   const fromFormat = toNumber(formatDuration);
-  if (fromFormat !== null && fromFormat > 0) return fromFormat;
-  const fromStreams = streams.map((s) => toNumber(s.duration) ?? 0);
-  return Math.max(0, ...fromStreams);
+  return fromFormat !== null && fromFormat > 0 ? fromFormat : 0;
 }
 
 /** Last resort for containers that store no duration: read every packet's timestamp. */
@@ -299,8 +336,30 @@ async function decodeDuration(
   const packets = z
     .object({ packets: z.array(z.object({ pts_time: numeric, duration_time: numeric })) })
     .parse(raw).packets;
-  const ends = packets.map((p) => (toNumber(p.pts_time) ?? 0) + (toNumber(p.duration_time) ?? 0));
-  return Math.max(0, ...ends);
+  return spanOfPackets(packets);
+}
+
+/**
+ * From the first packet's time to the last one's end. Raw streams carry no timestamps:
+ * their packets are laid end to end.
+ */
+export function spanOfPackets(
+  packets: ReadonlyArray<{ pts_time?: unknown; duration_time?: unknown }>,
+): number {
+  let start = Infinity;
+  let end = 0;
+  let laidEnd = 0;
+  for (const packet of packets) {
+    const length = toNumber(packet.duration_time) ?? 0;
+    const pts = toNumber(packet.pts_time);
+    if (pts !== null) {
+      start = Math.min(start, pts);
+      end = Math.max(end, pts + length);
+    }
+    laidEnd += length;
+  }
+  const span = Number.isFinite(start) ? end - start : 0;
+  return Math.round(Math.max(span, Number.isFinite(start) ? 0 : laidEnd) * 1e6) / 1e6;
 }
 
 /** Parses "30000/1001" or "16:9" or "1.5"; null when absent or undefined (0/0). */

@@ -126,11 +126,7 @@ export function planSprites(
   const duration = Math.max(0, source.durationSeconds);
   const maxFrames = settings.maxSheets * settings.tileSize ** 2;
   // Past the cap the interval grows instead of the number of sheets.
-  const interval = Math.max(
-    settings.intervalSeconds,
-    Math.ceil(duration / maxFrames),
-    1,
-  );
+  const interval = Math.max(settings.intervalSeconds, Math.ceil(duration / maxFrames), 1);
   const keyframes = survey !== null && survey.maxGapSeconds <= interval;
   const frameCount = keyframes
     ? countKeyframeSelections(survey.times, interval, maxFrames)
@@ -231,7 +227,8 @@ export function vttTimestamp(seconds: number): string {
 export function buildThumbnailsVtt(plan: SpritePlan): string {
   const lines = ['WEBVTT', ''];
   const perSheet = plan.tileSize ** 2;
-  const end = plan.durationSeconds > 0 ? plan.durationSeconds : plan.frameCount * plan.intervalSeconds;
+  const end =
+    plan.durationSeconds > 0 ? plan.durationSeconds : plan.frameCount * plan.intervalSeconds;
   for (let i = 0; i < plan.frameCount; i++) {
     const start = i * plan.intervalSeconds;
     const last = i === plan.frameCount - 1;

@@ -19,6 +19,7 @@ import {
 import type { Rendition } from './ladder';
 import type { SourceInfo } from './probe';
 import { runFfmpeg } from './runner';
+import { makeRepresentativePoster } from './thumbnails';
 import type { MediaTools } from './tools';
 import { avcCodecName, inspectTransportStream } from './ts-inspect';
 
@@ -197,7 +198,12 @@ export async function makeThumbnail(options: {
       signal: options.signal,
     });
 
-  await run(options.source);
+  // Several moments are scored, so a black fade or a blurred pan does not become the poster.
+  await makeRepresentativePoster(options).catch((error: unknown) => {
+    if (options.signal?.aborted) throw error;
+    options.log.warn({ err: error }, 'poster search failed; taking one window');
+  });
+  if (!(await isNonEmpty(options.outputPath))) await run(options.source);
   if (!(await isNonEmpty(options.outputPath))) {
     // A seek past the last decodable frame yields nothing: fall back to the first frame.
     await run({ ...options.source, durationSeconds: 0 });

@@ -12,6 +12,8 @@ export const routes = {
   media: {
     file: '/videos/:slug/*',
     master: '/videos/:slug/master.m3u8',
+    thumbnailsVtt: '/videos/:slug/thumbnails.vtt',
+    spriteSheet: '/videos/:slug/sprites/:name',
     thumbnail: '/videos/:slug/thumbnail.jpg',
     chaptersVtt: '/videos/:slug/chapters.vtt',
     captionsVtt: '/videos/:slug/captions.vtt',
@@ -44,6 +46,12 @@ export const routes = {
     categories: '/api/categories',
     system: '/api/system',
     events: '/api/events',
+    thumbnailFrames: '/api/videos/:id/thumbnail/frames',
+    thumbnailSelect: '/api/videos/:id/thumbnail/select',
+    thumbnailUpload: '/api/videos/:id/thumbnail/upload',
+    thumbnailRevert: '/api/videos/:id/thumbnail/revert',
+    sprites: '/api/videos/:id/sprites',
+    spritesGenerate: '/api/videos/:id/sprites/generate',
   },
   public: {
     pages: {
@@ -356,6 +364,20 @@ export const publicVideoListQuerySchema = z.object({
 export const publicVideoListSchema = z.object({ videos: z.array(publicVideoSchema) });
 export type PublicVideoList = z.infer<typeof publicVideoListSchema>;
 
+/** Seek-bar previews: a WebVTT thumbnails track and the sheets its cues point into. */
+export const spriteSheetsSchema = z.object({
+  vtt_url: z.string(),
+  /** seconds between preview frames */
+  interval: z.number(),
+  /** frames per row and per column of a sheet */
+  tile_size: z.number().int(),
+  frame_width: z.number().int(),
+  frame_height: z.number().int(),
+  count: z.number().int(),
+  sheets: z.array(z.string()),
+});
+export type SpriteSheets = z.infer<typeof spriteSheetsSchema>;
+
 export const publicVideoDetailSchema = publicVideoSchema.extend({
   master_url: z.string(),
   streaming_format: z.string(),
@@ -364,9 +386,7 @@ export const publicVideoDetailSchema = publicVideoSchema.extend({
     z.object({ title: z.string(), start_time: z.number(), end_time: z.number().nullable() }),
   ),
   captions: z.object({ url: z.string(), language: z.string() }).nullable(),
-  sprites: z
-    .object({ vtt_url: z.string(), interval: z.number(), frame_width: z.number() })
-    .nullable(),
+  sprites: spriteSheetsSchema.nullable(),
 });
 export type PublicVideoDetail = z.infer<typeof publicVideoDetailSchema>;
 
@@ -379,3 +399,53 @@ export const publicCategorySchema = z.object({
 });
 export const publicCategoryListSchema = z.object({ categories: z.array(publicCategorySchema) });
 export type PublicCategoryList = z.infer<typeof publicCategoryListSchema>;
+
+// ---------------------------------------------------------------------------------------------
+// Studio: thumbnails and sprite sheets
+
+export const thumbnailSourceSchema = z.enum(['auto', 'selected', 'custom']);
+export type ThumbnailSource = z.infer<typeof thumbnailSourceSchema>;
+
+/** A video's poster after a thumbnail change; the URL changes whenever the image does. */
+export const thumbnailStateSchema = z.object({
+  thumbnail_url: z.string().nullable(),
+  thumbnail_source: thumbnailSourceSchema,
+  /** seconds into the video, for 'selected' */
+  thumbnail_timestamp: z.number().nullable(),
+});
+export type ThumbnailState = z.infer<typeof thumbnailStateSchema>;
+
+/** Candidate poster frames at fixed points of the video. */
+export const thumbnailFramesSchema = z.object({
+  frames: z.array(z.object({ percent: z.number(), timestamp: z.number(), url: z.string() })),
+});
+export type ThumbnailFrames = z.infer<typeof thumbnailFramesSchema>;
+
+export const thumbnailSelectRequestSchema = z.object({
+  timestamp: z.number().finite().min(0),
+});
+export type ThumbnailSelectRequest = z.infer<typeof thumbnailSelectRequestSchema>;
+
+export const spriteJobStatusSchema = z.enum([
+  'pending',
+  'processing',
+  'completed',
+  'failed',
+  'cancelled',
+]);
+
+/** GET /api/videos/{id}/sprites: the sheets when made, and where their job stands. */
+export const studioSpritesSchema = z.object({
+  status: z.string().nullable(),
+  error: z.string().nullable(),
+  sprites: spriteSheetsSchema.nullable(),
+  job: z
+    .object({
+      id: z.number().int(),
+      priority: z.enum(['high', 'normal', 'low']),
+      status: spriteJobStatusSchema,
+      error_message: z.string().nullable(),
+    })
+    .nullable(),
+});
+export type StudioSprites = z.infer<typeof studioSpritesSchema>;

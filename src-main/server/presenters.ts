@@ -15,8 +15,15 @@ function iso(date: Date | null): string | null {
 }
 
 /** The poster's URL, relative to the listener; a video has one only once it is ready. */
-function thumbnailUrl(video: Pick<VideoRow, 'slug' | 'status'>): string | null {
-  return video.status === 'ready' ? pathFor(routes.media.thumbnail, { slug: video.slug }) : null;
+function thumbnailUrl(video: Pick<VideoRow, 'slug' | 'status' | 'thumbnail_version'>) {
+  return video.status === 'ready' ? versionedThumbnailUrl(video) : null;
+}
+
+/** The poster URL with its version, so a changed poster is fetched again at once. */
+function versionedThumbnailUrl(video: Pick<VideoRow, 'slug' | 'thumbnail_version'>): string {
+  const url = pathFor(routes.media.thumbnail, { slug: video.slug });
+  const version = video.thumbnail_version;
+  return version ? `${url}?v=${encodeURIComponent(version)}` : url;
 }
 
 function masterUrl(slug: string): string {
@@ -108,7 +115,7 @@ export function toPublicVideo(video: VideoRow, categories: CategoryNames): Publi
     duration: video.duration,
     source_width: video.source_width,
     source_height: video.source_height,
-    thumbnail_url: pathFor(routes.media.thumbnail, { slug: video.slug }),
+    thumbnail_url: versionedThumbnailUrl(video),
     published_at: iso(video.published_at),
     category_id: video.category_id,
     category_slug: category?.slug ?? null,

@@ -15,6 +15,7 @@ import { registerChapterTrackRoute } from './chapter-track-route';
 import type { StudioRouteDeps } from './studio/deps';
 import { registerEventsRoute } from './studio/events-route';
 import { registerLibraryRoutes } from './studio/library-routes';
+import { registerThumbnailRoutes } from './studio/thumbnail-routes';
 import { maxUploadBytes } from './studio/upload';
 import { registerVideoRoutes } from './studio/video-routes';
 
@@ -43,6 +44,7 @@ export async function buildStudioApp(deps: StudioRouteDeps): Promise<FastifyInst
   await app.register(async (admin) => {
     admin.addHook('onRequest', requireAdmin(deps.auth));
     registerVideoRoutes(admin, deps);
+    registerThumbnailRoutes(admin, deps);
     registerLibraryRoutes(admin, deps);
     registerEventsRoute(admin, deps);
     registerChapterRoutes(admin, deps);

@@ -7,11 +7,14 @@ import { listCategoriesWithCounts } from '../../library/categories';
 import { chaptersOfVideo } from '../../library/chapters';
 import type { DataPaths } from '../../library/paths';
 import { isSlug } from '../../library/slugs';
+import { getSpriteInfo } from '../../library/sprites';
+import { withThumbnailVersions } from '../../library/thumbnails';
 import { getPublicVideoBySlug, listPublicVideos } from '../../library/videos';
 import type { PublicCategoryList, PublicVideoDetail, PublicVideoList } from '../contract';
 import { pathFor, publicVideoListQuerySchema, routes } from '../contract';
 import { HttpError, parseInput } from '../http-errors';
 import { toCategory, toPublicVideo, toPublicVideoDetail } from '../presenters';
+import { toSpriteSheets } from '../sprites-presenter';
 
 const slugParams = z.object({ slug: z.string().min(1).max(255) });
 
@@ -51,8 +54,9 @@ export function registerPublicApiRoutes(
     const query = parseInput(publicVideoListQuerySchema, request.query);
     const page = await listPublicVideos(db, { ...query, pageSize: query.page_size });
     const names = await categoryNames(db);
+    const videos = await withThumbnailVersions(paths, page.videos);
     reply.header('cache-control', 'public, max-age=10');
-    return { videos: page.videos.map((video) => toPublicVideo(video, names)) };
+    return { videos: videos.map((video) => toPublicVideo(video, names)) };
   });
 
   app.get(r.video, async (request, reply): Promise<PublicVideoDetail> => {
@@ -60,8 +64,10 @@ export function registerPublicApiRoutes(
     const video = isSlug(slug) ? await getPublicVideoBySlug(db, slug) : undefined;
     if (!video) throw new HttpError(404, 'VIDEO_NOT_FOUND', `No published video "${slug}".`);
     reply.header('cache-control', 'public, max-age=10');
-    const detail = toPublicVideoDetail(video, await categoryNames(db));
-    return { ...detail, ...(await chaptersAndCaptions(db, paths, video)) };
+    const [versioned] = await withThumbnailVersions(paths, [video]);
+    const detail = toPublicVideoDetail(versioned ?? video, await categoryNames(db));
+    const sprites = toSpriteSheets(await getSpriteInfo(db, video.id));
+    return { ...detail, ...(await chaptersAndCaptions(db, paths, video)), sprites };
   });
 
   app.get(r.categories, async (): Promise<PublicCategoryList> => {

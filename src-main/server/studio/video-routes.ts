@@ -17,6 +17,7 @@ import {
   retryVideo,
 } from '../../library/video-lifecycle';
 import { importLocalSource } from '../../library/sources';
+import { withThumbnailVersions } from '../../library/thumbnails';
 import type {
   VideoCreated,
   VideoDeleted,
@@ -53,8 +54,11 @@ export function registerVideoRoutes(app: FastifyInstance, deps: StudioRouteDeps)
   const idOf = (params: unknown) => parseInput(idParams, params).id;
 
   async function detail(video: VideoRow): Promise<VideoDetail> {
-    return toVideoDetail(video, await getVideoExtrasForStudio(db, video));
+    const [versioned] = await withThumbnailVersions(paths, [video]);
+    return toVideoDetail(versioned ?? video, await getVideoExtrasForStudio(db, video));
   }
+  const summaries = async (videos: VideoRow[]) =>
+    (await withThumbnailVersions(paths, videos)).map(toVideoSummary);
   const detailById = async (id: number) => detail(await getVideoForStudio(db, id));
 
   function created(video: VideoCreated): VideoCreated {
@@ -67,14 +71,14 @@ export function registerVideoRoutes(app: FastifyInstance, deps: StudioRouteDeps)
     const query = parseInput(videoListQuerySchema, request.query);
     const filter = { ...query, pageSize: query.page_size };
     const page = await listVideosForStudio(db, filter);
-    const videos = page.videos.map(toVideoSummary);
+    const videos = await summaries(page.videos);
     return { videos, total: page.total, page: query.page, page_size: query.page_size };
   });
 
   app.get(r.archived, async (request): Promise<VideoList> => {
     const query = parseInput(videoListQuerySchema, request.query);
     const page = await listArchivedVideos(db, { ...query, pageSize: query.page_size });
-    const videos = page.videos.map(toVideoSummary);
+    const videos = await summaries(page.videos);
     return { videos, total: page.total, page: query.page, page_size: query.page_size };
   });
 
