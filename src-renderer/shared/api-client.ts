@@ -136,6 +136,11 @@ export function createAdminClient(options: ClientOptions = {}) {
       }
     },
     eventsUrl: () => baseUrl + studio.events,
+    /** Any admin route as JSON: GET as is, other methods with the session's CSRF token. */
+    request: <T>(method: 'GET' | 'POST' | 'PUT' | 'DELETE', path: string, body?: unknown) =>
+      method === 'GET' ? get<T>(path) : mutate<T>({ method, path, body }),
+    /** The CSRF token for a request this client does not send itself (a multipart upload). */
+    csrfToken: () => csrf(),
   };
 }
 

@@ -1,9 +1,11 @@
-import { Alert, Group, Modal, Text } from '@mantine/core';
+import { Alert, Divider, Group, Modal, Text } from '@mantine/core';
 import type { VideoSummary } from '../../../src-main/server/contract';
 import { routes } from '../../../src-main/server/contract';
 import { formatDuration } from '../../shared/format';
 import { fillPath } from '../../shared/http';
 import { useHlsPlayer } from '../../shared/player/use-hls-player';
+import { CaptionEditor } from './CaptionEditor';
+import { ChapterEditor } from './ChapterEditor';
 
 /** Plays a ready video from the studio listener's own copy of its HLS output. */
 export function PreviewModal(props: { video: VideoSummary | undefined; onClose(): void }) {
@@ -46,6 +48,10 @@ function PreviewPlayer({ video }: { video: VideoSummary }) {
           {playing ? `Playing ${playing.height}p` : 'Loading…'}
         </Text>
       </Group>
+      <Divider my="sm" />
+      <ChapterEditor videoId={video.id} duration={video.duration} videoRef={videoRef} />
+      <Divider my="sm" />
+      <CaptionEditor videoId={video.id} />
     </>
   );
 }
