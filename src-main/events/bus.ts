@@ -22,6 +22,21 @@ export interface StudioEvents {
     errorMessage: string | null;
   };
   'worker.status': { workerId: string; status: string };
+  'transcription.progress': {
+    videoId: number;
+    /** 'processing' while running; the row's final status once phase is 'finished'. */
+    status: string;
+    phase: 'extracting' | 'model_download' | 'transcribing' | 'finished';
+    percent: number;
+    /** Set while the speech model is being fetched on first use. */
+    modelDownload: {
+      model: string;
+      receivedBytes: number;
+      totalBytes: number | null;
+      percent: number | null;
+    } | null;
+    errorMessage?: string | null;
+  };
 }
 
 export type StudioEventName = keyof StudioEvents;

@@ -43,6 +43,7 @@ export const routes = {
     chaptersAutoDetect: '/api/videos/:id/chapters/auto-detect',
     transcript: '/api/videos/:id/transcript',
     transcriptUpload: '/api/videos/:id/transcript/upload',
+    transcribe: '/api/videos/:id/transcribe',
     categories: '/api/categories',
     system: '/api/system',
     events: '/api/events',
@@ -325,12 +326,17 @@ export const authNames = {
 // ---------------------------------------------------------------------------------------------
 // Server-sent events (GET /api/events): `event: <name>` and `data: <JSON payload>`
 
-export type SseEventName = 'job.progress' | 'video.status';
+export type SseEventName = 'job.progress' | 'video.status' | 'transcription.progress';
 export type JobProgressEvent = StudioEvents['job.progress'];
 export type VideoStatusEvent = StudioEvents['video.status'];
 export type SseEvents = Pick<StudioEvents, SseEventName>;
 export type { RenditionProgress };
-export const sseEventNames: readonly SseEventName[] = ['job.progress', 'video.status'];
+export type TranscriptionProgressEvent = StudioEvents['transcription.progress'];
+export const sseEventNames: readonly SseEventName[] = [
+  'job.progress',
+  'video.status',
+  'transcription.progress',
+];
 
 // ---------------------------------------------------------------------------------------------
 // Public API

@@ -16,6 +16,7 @@ import type { StudioRouteDeps } from './studio/deps';
 import { registerEventsRoute } from './studio/events-route';
 import { registerLibraryRoutes } from './studio/library-routes';
 import { registerThumbnailRoutes } from './studio/thumbnail-routes';
+import { registerTranscriptionRoutes } from './studio/transcription-routes';
 import { maxUploadBytes } from './studio/upload';
 import { registerVideoRoutes } from './studio/video-routes';
 
@@ -49,6 +50,7 @@ export async function buildStudioApp(deps: StudioRouteDeps): Promise<FastifyInst
     registerEventsRoute(admin, deps);
     registerChapterRoutes(admin, deps);
     registerCaptionRoutes(admin, deps);
+    registerTranscriptionRoutes(admin, deps);
     registerChapterTrackRoute(admin, { db: deps.ctx.db, audience: 'studio' });
     registerMediaRoutes(admin, { db: deps.ctx.db, paths: deps.ctx.paths, audience: 'studio' });
   });
