@@ -251,6 +251,15 @@ export async function recordQualityProgress(
     .onConflict((oc) =>
       oc.columns(['job_id', 'quality']).doUpdateSet({
         ...row,
+        // Segment counts are written only by who knows them (a resume, a finished rendition).
+        segments_total:
+          update.segmentsTotal === undefined
+            ? sql`quality_progress.segments_total`
+            : update.segmentsTotal,
+        segments_completed:
+          update.segmentsCompleted === undefined
+            ? sql`quality_progress.segments_completed`
+            : update.segmentsCompleted,
         started_at: startedAt,
         completed_at: completedAt,
       }),

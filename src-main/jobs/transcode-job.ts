@@ -9,9 +9,10 @@ import { validateRenditionOutput, writeMasterPlaylist, type RenditionOutput } fr
 import { planLadder, type Rendition } from '../media/ladder';
 import { probeSource, type SourceInfo } from '../media/probe';
 import { makeThumbnail, transcodeLadder } from '../media/transcode';
-import { completeJob, failJob, type ClaimedTranscodingJob } from './claims';
+import { completeJob, failJob, recordQualityProgress, type ClaimedTranscodingJob } from './claims';
 import { summarizeFailure } from './errors';
 import { JobProgress } from './job-progress';
+import { adoptInterruptedRun, ladderRunFingerprint, planResume, writeRunPlan } from './resume-work';
 import {
   adoptRendition,
   createAttemptFolder,
@@ -142,6 +143,16 @@ async function recoverRenditions(
       break;
     }
   }
+  // An interrupted run of the renditions still missing keeps its finished segments.
+  const missing = ladder.filter((r) => !kept.has(r.name));
+  const fingerprint = await ladderRunFingerprint(state.sourceFile, requireSource(state), missing);
+  const from = await adoptInterruptedRun({
+    earlierFolders: earlier,
+    attemptFolder: state.attemptFolder,
+    renditionNames: missing.map((r) => r.name),
+    fingerprint,
+  });
+  if (from) state.log.info({ from: path.basename(from) }, 'interrupted ladder run adopted');
   for (const folder of earlier) await removeAttemptFolder(folder);
   return kept;
 }
@@ -199,7 +210,22 @@ async function encodeRenditions(
   renditions: Rendition[],
 ): Promise<RenditionOutput[]> {
   for (const r of renditions) state.progress.updateRendition(r.name, 'in_progress', 0);
+  const resume = await planResume(
+    {
+      db: state.ctx.db,
+      log: state.log,
+      jobId: state.job.jobId,
+      attemptFolder: state.attemptFolder,
+      source,
+    },
+    renditions,
+  );
+  await writeRunPlan(
+    state.attemptFolder,
+    await ladderRunFingerprint(state.sourceFile, source, renditions),
+  );
   const outputs = await transcodeLadder({
+    resume: resume ?? undefined,
     tools: state.ctx.media,
     input: state.sourceFile,
     source,
@@ -217,6 +243,13 @@ async function encodeRenditions(
   for (const output of outputs) {
     await markRenditionVerified(state.attemptFolder, output);
     state.progress.updateRendition(output.name, 'completed', 100);
+    await recordQualityProgress(state.ctx.db, state.job.jobId, {
+      quality: output.name,
+      status: 'completed',
+      progressPercent: 100,
+      segmentsTotal: output.segmentCount,
+      segmentsCompleted: output.segmentCount,
+    });
     state.log.info({ quality: output.name, segments: output.segmentCount }, 'rendition finished');
   }
   return outputs;

@@ -23,6 +23,34 @@ export interface LadderCommandInput {
   /** Stream index of the audio to keep; undefined or null → no audio in the output. */
   audioIndex?: number | null | undefined;
   preset?: string;
+  /** Continue an interrupted ladder: see LadderResumePoint. */
+  resume?: LadderResumePoint | undefined;
+}
+
+/**
+ * Where an interrupted ladder continues: the source is read from startSeconds (a segment
+ * boundary shared by every rendition), timestamps are offset so the new segments continue
+ * the old timeline, and numbering starts at the first segment not kept.
+ */
+export interface LadderResumePoint {
+  startSeconds: number;
+  startNumber: number;
+}
+
+/** Input seek to the resume point; empty for a fresh run. */
+function resumeInputArgs(resume: LadderResumePoint | undefined): string[] {
+  return resume ? ['-ss', resume.startSeconds.toFixed(6)] : [];
+}
+
+/** Output timestamp offset and first segment number of a resumed rendition. */
+function resumeOutputArgs(resume: LadderResumePoint | undefined): string[] {
+  if (!resume) return [];
+  return [
+    '-output_ts_offset',
+    resume.startSeconds.toFixed(6),
+    '-start_number',
+    String(resume.startNumber),
+  ];
 }
 
 /** One ffmpeg process that decodes once and writes every rendition as its own HLS output. */
@@ -33,7 +61,8 @@ export function buildLadderArgs(options: LadderCommandInput): string[] {
   const outputs = options.renditions.flatMap((rendition, i) =>
     renditionOutputArgs(options, video, rendition, `[${labels[i]}]`),
   );
-  return ['-i', fileUrlArg(options.input), '-filter_complex', graph, ...outputs];
+  const input = [...resumeInputArgs(options.resume), '-i', fileUrlArg(options.input)];
+  return [...input, '-filter_complex', graph, ...outputs];
 }
 
 /** One ffmpeg process for one rendition: the alternative strategy, kept for comparison. */
@@ -115,6 +144,7 @@ function renditionOutputArgs(
     videoLabel,
     ...audioArgs(options.audioIndex, rendition),
     ...videoCodecArgs(video, rendition, options.preset ?? DEFAULT_X264_PRESET),
+    ...resumeOutputArgs(options.resume),
     '-f',
     'hls',
     '-hls_time',

@@ -18,6 +18,7 @@ import {
 } from './hls';
 import type { Rendition } from './ladder';
 import type { SourceInfo } from './probe';
+import { stitchResumedPlaylist, trimToKeptSegments, type LadderResume } from './resume';
 import { runFfmpeg } from './runner';
 import { makeRepresentativePoster } from './thumbnails';
 import type { MediaTools } from './tools';
@@ -52,6 +53,8 @@ export interface TranscodeLadderOptions {
   onProgress?: ((progress: RenditionProgress[]) => void) | undefined;
   strategy?: LadderStrategy;
   preset?: string;
+  /** Continue an interrupted single-process run whose kept segments are in outputDir. */
+  resume?: LadderResume | undefined;
 }
 
 /** Encodes the renditions into `<outputDir>/<name>/` as HLS, then verifies each one. */
@@ -66,11 +69,14 @@ export async function transcodeLadder(options: TranscodeLadderOptions): Promise<
     ...(options.segmentSeconds === undefined ? {} : { segmentSeconds: options.segmentSeconds }),
     ...(options.preset === undefined ? {} : { preset: options.preset }),
   };
-  await prepareRenditionFolders(options.outputDir, options.renditions);
-
-  const strategy = options.strategy ?? DEFAULT_LADDER_STRATEGY;
-  if (strategy === 'single-process') await runSingleProcess(options, command);
-  else await runPerRendition(options, command);
+  if (options.resume) {
+    await resumeLadder(options, { ...command, resume: options.resume }, options.resume);
+  } else {
+    await prepareRenditionFolders(options.outputDir, options.renditions);
+    const strategy = options.strategy ?? DEFAULT_LADDER_STRATEGY;
+    if (strategy === 'single-process') await runSingleProcess(options, command);
+    else await runPerRendition(options, command);
+  }
 
   const outputs: RenditionOutput[] = [];
   for (const rendition of options.renditions) {
@@ -110,6 +116,38 @@ async function runSingleProcess(
     durationSeconds: options.source.durationSeconds,
     onProgress: report,
   });
+}
+
+/**
+ * Runs the one-decode ladder from the resume point over folders that hold the kept
+ * segments, then joins each rendition's kept and new segments into one playlist.
+ */
+async function resumeLadder(
+  options: TranscodeLadderOptions,
+  command: LadderCommandInput,
+  resume: LadderResume,
+): Promise<void> {
+  for (const rendition of options.renditions) {
+    await trimToKeptSegments(path.join(options.outputDir, rendition.name), resume.startNumber);
+  }
+  const total = options.source.durationSeconds;
+  const remaining = Math.max(0.1, total - resume.startSeconds);
+  const donePart = total > 0 ? resume.startSeconds / total : 0;
+  const report = (percent: number): void => {
+    const overall = (donePart + (1 - donePart) * (percent / 100)) * 100;
+    options.onProgress?.(options.renditions.map((r) => ({ quality: r.name, percent: overall })));
+  };
+  report(0);
+  await runFfmpeg(options.tools, buildLadderArgs(command), {
+    log: options.log,
+    signal: options.signal,
+    pidDir: options.pidDir,
+    durationSeconds: remaining,
+    onProgress: report,
+  });
+  for (const rendition of options.renditions) {
+    await stitchResumedPlaylist(path.join(options.outputDir, rendition.name), resume);
+  }
 }
 
 async function runPerRendition(

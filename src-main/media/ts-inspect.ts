@@ -23,7 +23,7 @@ export interface TransportStreamSummary {
   avc: AvcParameters | null;
 }
 
-interface Packet {
+export interface Packet {
   pid: number;
   unitStart: boolean;
   payload: Uint8Array;
@@ -50,7 +50,8 @@ export function avcCodecName(avc: AvcParameters): string {
   return `avc1.${hex(avc.profileIdc)}${hex(avc.constraintFlags)}${hex(avc.levelIdc)}`;
 }
 
-function* readPackets(data: Uint8Array): Generator<Packet> {
+/** The payload-carrying packets of an MPEG-TS buffer. */
+export function* readPackets(data: Uint8Array): Generator<Packet> {
   for (let offset = 0; offset + PACKET_SIZE <= data.length; offset += PACKET_SIZE) {
     if (data[offset] !== SYNC_BYTE) continue;
     const b1 = data[offset + 1] ?? 0;
@@ -76,7 +77,8 @@ function section(payload: Uint8Array): Uint8Array | null {
   return body.subarray(0, Math.min(body.length, 3 + length));
 }
 
-function firstPmtPid(packets: Packet[]): number | null {
+/** The PID of the first program map table the PAT names. */
+export function firstPmtPid(packets: Packet[]): number | null {
   const pat = packets.find((p) => p.pid === 0 && p.unitStart);
   const table = pat === undefined ? null : section(pat.payload);
   if (table === null || table[0] !== 0x00) return null;
@@ -87,7 +89,11 @@ function firstPmtPid(packets: Packet[]): number | null {
   return null;
 }
 
-function pmtStreams(packets: Packet[], pmtPid: number): Array<{ type: number; pid: number }> {
+/** The elementary streams (type and PID) a program map table lists. */
+export function pmtStreams(
+  packets: Packet[],
+  pmtPid: number,
+): Array<{ type: number; pid: number }> {
   const pmt = packets.find((p) => p.pid === pmtPid && p.unitStart);
   const table = pmt === undefined ? null : section(pmt.payload);
   if (table === null || table[0] !== 0x02) return [];
