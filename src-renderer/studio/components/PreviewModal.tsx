@@ -6,6 +6,7 @@ import { fillPath } from '../../shared/http';
 import { useHlsPlayer } from '../../shared/player/use-hls-player';
 import { CaptionEditor } from './CaptionEditor';
 import { ChapterEditor } from './ChapterEditor';
+import { ThumbnailPanel } from './ThumbnailPanel';
 
 /** Plays a ready video from the studio listener's own copy of its HLS output. */
 export function PreviewModal(props: { video: VideoSummary | undefined; onClose(): void }) {
@@ -48,6 +49,8 @@ function PreviewPlayer({ video }: { video: VideoSummary }) {
           {playing ? `Playing ${playing.height}p` : 'Loading…'}
         </Text>
       </Group>
+      <Divider my="sm" />
+      <ThumbnailPanel video={video} videoRef={videoRef} />
       <Divider my="sm" />
       <ChapterEditor videoId={video.id} duration={video.duration} videoRef={videoRef} />
       <Divider my="sm" />
