@@ -6,12 +6,14 @@ import { enqueueSpriteJob } from '../library/sprites';
 import type { StudioContext } from '../context';
 import type { Logger } from '../log';
 import { validateRenditionOutput, writeMasterPlaylist, type RenditionOutput } from '../media/hls';
+import { planCodecLadder } from '../media/formats';
 import { planLadder, type Rendition } from '../media/ladder';
 import { probeSource, type SourceInfo } from '../media/probe';
 import { makeThumbnail, transcodeLadder } from '../media/transcode';
 import { completeJob, failJob, recordQualityProgress, type ClaimedTranscodingJob } from './claims';
 import { summarizeFailure } from './errors';
 import { JobProgress } from './job-progress';
+import { matchesPlan, readVideoFormat } from './video-format';
 import { adoptInterruptedRun, ladderRunFingerprint, planResume, writeRunPlan } from './resume-work';
 import {
   adoptRendition,
@@ -165,7 +167,11 @@ async function verifiedOutput(
 ): Promise<RenditionOutput | undefined> {
   const recorded = (await readVerifiedRendition(folder, planned.name)) as
     RenditionOutput | undefined;
+  const { format } = await readVideoFormat(state.ctx.db, state.job.videoId);
   if (!recorded || recorded.width !== planned.width || recorded.height !== planned.height) {
+    return undefined;
+  }
+  if (!matchesPlan(recorded, planned, format)) {
     return undefined;
   }
   try {
@@ -181,7 +187,8 @@ async function verifiedOutput(
 
 async function stepTranscode(state: RunState): Promise<void> {
   const source = requireSource(state);
-  const ladder = planLadder(source.video);
+  const { codec } = await readVideoFormat(state.ctx.db, state.job.videoId);
+  const ladder = planCodecLadder(planLadder(source.video), codec);
   const kept = await recoverRenditions(state, ladder);
   await state.progress.planRenditions(
     ladder.map((r) => r.name),
@@ -225,6 +232,7 @@ async function encodeRenditions(
     await ladderRunFingerprint(state.sourceFile, source, renditions),
   );
   const outputs = await transcodeLadder({
+    format: (await readVideoFormat(state.ctx.db, state.job.videoId)).format,
     resume: resume ?? undefined,
     tools: state.ctx.media,
     input: state.sourceFile,

@@ -340,6 +340,10 @@ export interface NewVideoInput {
   title?: string | undefined;
   description?: string | undefined;
   categoryId?: number | undefined;
+  /** hls_ts or cmaf, already checked against the codec; the column default when absent. */
+  streamingFormat?: string | undefined;
+  /** h264, hevc or av1; the column default when absent. */
+  primaryCodec?: string | undefined;
 }
 
 export interface CreatedVideo {
@@ -400,6 +404,8 @@ export async function createVideoWithJob(
             description: input.description ?? '',
             category_id: input.categoryId ?? null,
             status: 'pending',
+            ...(input.streamingFormat ? { streaming_format: input.streamingFormat } : {}),
+            ...(input.primaryCodec ? { primary_codec: input.primaryCodec } : {}),
           })
           .returning(['id', 'slug'])
           .executeTakeFirstOrThrow();

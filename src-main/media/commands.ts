@@ -1,5 +1,8 @@
 import path from 'node:path';
+import { alternateAudioOutputArgs, type AlternateAudioPlan } from './alternates';
+import { BT709_TAGS, modernCodecArgs, type EncoderChoice } from './codec-args';
 import { MediaError } from './errors';
+import type { StreamingFormat } from './formats';
 import type { Rendition } from './ladder';
 import type { SourceInfo, SourceVideo } from './probe';
 import { fileUrlArg } from './probe';
@@ -12,6 +15,9 @@ export const DEFAULT_X264_PRESET = 'veryfast';
 
 export const PLAYLIST_NAME = 'playlist.m3u8';
 export const SEGMENT_PATTERN = 'segment-%05d.ts';
+/** CMAF segments; each rendition folder also holds its init segment. */
+export const FMP4_SEGMENT_PATTERN = 'segment-%05d.m4s';
+export const INIT_SEGMENT_NAME = 'init.mp4';
 
 export interface LadderCommandInput {
   /** Absolute path of the source. */
@@ -23,6 +29,12 @@ export interface LadderCommandInput {
   /** Stream index of the audio to keep; undefined or null → no audio in the output. */
   audioIndex?: number | null | undefined;
   preset?: string;
+  /** MPEG-TS segments (the default) or CMAF fMP4 segments with an init segment. */
+  format?: StreamingFormat | undefined;
+  /** Encoders for HEVC/AV1 renditions (see videoEncoderFor). */
+  encoders?: EncoderChoice | undefined;
+  /** Source audio tracks written as alternate audio renditions beside the variants. */
+  alternateAudio?: readonly AlternateAudioPlan[] | undefined;
   /** Continue an interrupted ladder: see LadderResumePoint. */
   resume?: LadderResumePoint | undefined;
 }
@@ -62,7 +74,18 @@ export function buildLadderArgs(options: LadderCommandInput): string[] {
     renditionOutputArgs(options, video, rendition, `[${labels[i]}]`),
   );
   const input = [...resumeInputArgs(options.resume), '-i', fileUrlArg(options.input)];
-  return [...input, '-filter_complex', graph, ...outputs];
+  return [...input, '-filter_complex', graph, ...outputs, ...alternateOutputs(options)];
+}
+
+/** The alternate audio renditions, written by the same ffmpeg as the video ladder. */
+export function alternateOutputs(options: LadderCommandInput): string[] {
+  return (options.alternateAudio ?? []).flatMap((plan) =>
+    alternateAudioOutputArgs(plan, {
+      outputDir: options.outputDir,
+      format: options.format ?? 'hls_ts',
+      segmentSeconds: options.segmentSeconds ?? DEFAULT_SEGMENT_SECONDS,
+    }),
+  );
 }
 
 /** One ffmpeg process for one rendition: the alternative strategy, kept for comparison. */
@@ -143,7 +166,7 @@ function renditionOutputArgs(
     '-map',
     videoLabel,
     ...audioArgs(options.audioIndex, rendition),
-    ...videoCodecArgs(video, rendition, options.preset ?? DEFAULT_X264_PRESET),
+    ...encoderArgs(options, video, rendition),
     ...resumeOutputArgs(options.resume),
     '-f',
     'hls',
@@ -151,14 +174,43 @@ function renditionOutputArgs(
     String(segmentSeconds),
     '-hls_playlist_type',
     'vod',
-    '-hls_segment_type',
-    'mpegts',
+    ...segmentTypeArgs(options.format),
     '-hls_flags',
     'independent_segments',
     '-hls_segment_filename',
-    path.join(dir, SEGMENT_PATTERN),
+    path.join(dir, options.format === 'cmaf' ? FMP4_SEGMENT_PATTERN : SEGMENT_PATTERN),
     path.join(dir, PLAYLIST_NAME),
   ];
+}
+
+function segmentTypeArgs(format: StreamingFormat | undefined): string[] {
+  if (format !== 'cmaf') return ['-hls_segment_type', 'mpegts'];
+  return ['-hls_segment_type', 'fmp4', '-hls_fmp4_init_filename', INIT_SEGMENT_NAME];
+}
+
+/** libx264 for H.264 renditions; the chosen HEVC/AV1 encoder for the others. */
+function encoderArgs(
+  options: LadderCommandInput,
+  video: SourceVideo,
+  rendition: Rendition,
+): string[] {
+  const codec = rendition.codec ?? 'h264';
+  if (codec === 'h264')
+    return videoCodecArgs(video, rendition, options.preset ?? DEFAULT_X264_PRESET);
+  const encoder = options.encoders?.[codec];
+  if (encoder === undefined) {
+    throw new MediaError('TOOLS_MISSING', `No ${codec.toUpperCase()} encoder was chosen.`, {
+      retryable: false,
+    });
+  }
+  return modernCodecArgs({
+    codec,
+    encoder,
+    rendition,
+    frameRate: video.frameRate,
+    keyframeSeconds: KEYFRAME_INTERVAL_SECONDS,
+    aomRealtime: options.encoders?.aomRealtime ?? false,
+  });
 }
 
 function audioArgs(audioIndex: number | null | undefined, rendition: Rendition): string[] {
@@ -209,14 +261,7 @@ function videoCodecArgs(video: SourceVideo, rendition: Rendition, preset: string
     `expr:gte(t,n_forced*${KEYFRAME_INTERVAL_SECONDS})`,
     '-sc_threshold',
     '0',
-    '-color_range',
-    'tv',
-    '-colorspace',
-    'bt709',
-    '-color_primaries',
-    'bt709',
-    '-color_trc',
-    'bt709',
+    ...BT709_TAGS,
   ];
 }
 

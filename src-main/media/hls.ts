@@ -1,4 +1,4 @@
-import { readFile, stat, statfs, writeFile, rename } from 'node:fs/promises';
+import { readdir, readFile, stat, statfs, writeFile, rename } from 'node:fs/promises';
 import path from 'node:path';
 import { MediaError } from './errors';
 
@@ -36,7 +36,28 @@ export interface RenditionOutput {
   playlist: string;
   segmentCount: number;
   durationSeconds: number;
+  /** How the segments are packaged; MPEG-TS when not given. */
+  segmentFormat?: 'mpegts' | 'fmp4';
 }
+
+/** An EXT-X-MEDIA rendition: an alternate audio track or a WebVTT subtitle track. */
+export interface AlternateRendition {
+  type: 'AUDIO' | 'SUBTITLES';
+  groupId: string;
+  name: string;
+  /** BCP 47, e.g. "fr"; null when the source did not say. */
+  language: string | null;
+  isDefault: boolean;
+  /** Relative to the output folder. */
+  uri: string;
+  channels?: number;
+  codecs?: string;
+  bandwidth?: number;
+  averageBandwidth?: number;
+}
+
+/** Each alternate rendition folder describes itself in this file, for the master playlist. */
+export const ALTERNATE_DESCRIPTION = 'rendition.json';
 
 /** Parses a media playlist's text; unknown tags are ignored. */
 export function parsePlaylist(text: string): MediaPlaylist {
@@ -165,20 +186,74 @@ export async function measureBandwidth(
   return { bandwidth: Math.ceil(Math.max(peak, average)), averageBandwidth: Math.ceil(average) };
 }
 
-/** The master playlist's text: one variant per rendition, in the order given. */
-export function masterPlaylistText(renditions: readonly RenditionOutput[]): string {
-  const lines = ['#EXTM3U', '#EXT-X-VERSION:3', '#EXT-X-INDEPENDENT-SEGMENTS'];
-  for (const r of renditions) {
+/**
+ * The master playlist's text, per Apple's HLS authoring spec: VERSION 7 when segments are
+ * fMP4 (EXT-X-MAP), alternate audio and subtitle groups, and the variants of the main codec
+ * before the H.264 fallbacks, each group from the highest bandwidth down.
+ */
+export function masterPlaylistText(
+  renditions: readonly RenditionOutput[],
+  alternates: readonly AlternateRendition[] = [],
+): string {
+  const fmp4 = renditions.some((r) => r.segmentFormat === 'fmp4');
+  const lines = ['#EXTM3U', `#EXT-X-VERSION:${fmp4 ? 7 : 3}`, '#EXT-X-INDEPENDENT-SEGMENTS'];
+  lines.push(...alternates.map(mediaLine));
+  const audio = alternates.filter((a) => a.type === 'AUDIO');
+  const hasSubtitles = alternates.some((a) => a.type === 'SUBTITLES');
+  const audioPeak = Math.max(0, ...audio.map((a) => a.bandwidth ?? 0));
+  const audioAverage = Math.max(0, ...audio.map((a) => a.averageBandwidth ?? 0));
+  for (const r of sortVariants(renditions)) {
+    const codecs = audio.length > 0 ? codecsAttribute(r.codecs, true) : r.codecs;
     const attributes = [
-      `BANDWIDTH=${r.bandwidth}`,
-      `AVERAGE-BANDWIDTH=${r.averageBandwidth}`,
+      `BANDWIDTH=${r.bandwidth + audioPeak}`,
+      `AVERAGE-BANDWIDTH=${r.averageBandwidth + audioAverage}`,
       `RESOLUTION=${r.width}x${r.height}`,
-      `CODECS="${r.codecs}"`,
+      `CODECS="${codecs}"`,
       `FRAME-RATE=${r.frameRate.toFixed(3)}`,
+      ...(audio.length > 0 ? [`AUDIO="${audio[0]?.groupId ?? ''}"`] : []),
+      ...(hasSubtitles ? ['SUBTITLES="subs"'] : []),
     ];
     lines.push(`#EXT-X-STREAM-INF:${attributes.join(',')}`, r.playlist);
   }
   return `${lines.join('\n')}\n`;
+}
+
+/** Main-codec variants first (H.264 fallbacks after), each group by bandwidth, highest first. */
+function sortVariants(renditions: readonly RenditionOutput[]): RenditionOutput[] {
+  const isAvc = (r: RenditionOutput): number => (r.codecs.startsWith('avc1') ? 1 : 0);
+  const mainIsAvc = renditions.every((r) => isAvc(r) === 1);
+  return [...renditions].sort((a, b) => {
+    const group = mainIsAvc ? 0 : isAvc(a) - isAvc(b);
+    return group !== 0 ? group : b.bandwidth - a.bandwidth;
+  });
+}
+
+function mediaLine(a: AlternateRendition): string {
+  const attributes = [
+    `TYPE=${a.type}`,
+    `GROUP-ID="${a.groupId}"`,
+    ...(a.language ? [`LANGUAGE="${a.language}"`] : []),
+    `NAME="${a.name.replace(/"/g, "'")}"`,
+    `DEFAULT=${a.isDefault ? 'YES' : 'NO'}`,
+    'AUTOSELECT=YES',
+    ...(a.type === 'SUBTITLES' ? ['FORCED=NO'] : []),
+    ...(a.channels !== undefined ? [`CHANNELS="${a.channels}"`] : []),
+    `URI="${a.uri}"`,
+  ];
+  return `#EXT-X-MEDIA:${attributes.join(',')}`;
+}
+
+/** The alternate renditions an output folder holds, read from their descriptions. */
+export async function readAlternates(outputDir: string): Promise<AlternateRendition[]> {
+  const names = await readdir(outputDir).catch(() => [] as string[]);
+  const found: AlternateRendition[] = [];
+  for (const name of names.sort()) {
+    if (!/^(audio|subs)-\d+$/.test(name)) continue;
+    const file = path.join(outputDir, name, ALTERNATE_DESCRIPTION);
+    const raw = await readFile(file, 'utf8').catch(() => null);
+    if (raw !== null) found.push(JSON.parse(raw) as AlternateRendition);
+  }
+  return found;
 }
 
 /** Writes `master.m3u8` into outputDir (via a temporary file, so readers never see half). */
@@ -193,7 +268,8 @@ export async function writeMasterPlaylist(
   }
   const file = path.join(outputDir, 'master.m3u8');
   const temporary = `${file}.tmp`;
-  await writeFile(temporary, masterPlaylistText(renditions));
+  const alternates = await readAlternates(outputDir);
+  await writeFile(temporary, masterPlaylistText(renditions, alternates));
   await rename(temporary, file);
   return file;
 }

@@ -1,3 +1,5 @@
+import type { VideoCodec } from './formats';
+
 /** One rung of the quality ladder: a size and the bitrates it is encoded at. */
 export interface Rendition {
   /** Named by the short side, e.g. "720p" (also for portrait sources). */
@@ -8,6 +10,8 @@ export interface Rendition {
   audioBitrateKbps: number;
   maxrateKbps: number;
   bufsizeKbps: number;
+  /** The video codec of this rendition; H.264 when not given. */
+  codec?: VideoCodec;
 }
 
 interface Rung {

@@ -1,4 +1,4 @@
-import { mkdir, readFile, rm, stat } from 'node:fs/promises';
+import { mkdir, rm, stat } from 'node:fs/promises';
 import path from 'node:path';
 import type { Logger } from '../log';
 import {
@@ -16,13 +16,20 @@ import {
   validateRenditionOutput,
   type RenditionOutput,
 } from './hls';
+import type { StreamingFormat } from './formats';
 import type { Rendition } from './ladder';
+import {
+  encodeAlternateAudioAlone,
+  finishExtras,
+  formatCommandFields,
+  inspectRenditionCodecs,
+  prepareExtras,
+} from './ladder-formats';
 import type { SourceInfo } from './probe';
 import { stitchResumedPlaylist, trimToKeptSegments, type LadderResume } from './resume';
 import { runFfmpeg } from './runner';
 import { makeRepresentativePoster } from './thumbnails';
 import type { MediaTools } from './tools';
-import { avcCodecName, inspectTransportStream } from './ts-inspect';
 
 /** Progress of one rendition, 0..100. */
 export interface RenditionProgress {
@@ -53,6 +60,8 @@ export interface TranscodeLadderOptions {
   onProgress?: ((progress: RenditionProgress[]) => void) | undefined;
   strategy?: LadderStrategy;
   preset?: string;
+  /** MPEG-TS or CMAF; HEVC and AV1 renditions always make it CMAF. */
+  format?: StreamingFormat | undefined;
   /** Continue an interrupted single-process run whose kept segments are in outputDir. */
   resume?: LadderResume | undefined;
 }
@@ -65,14 +74,15 @@ export async function transcodeLadder(options: TranscodeLadderOptions): Promise<
     source: options.source,
     renditions: options.renditions,
     outputDir: options.outputDir,
-    audioIndex: chooseAudioStream(options.source),
+    ...formatCommandFields({ ...options, chooseAudio: chooseAudioStream }),
     ...(options.segmentSeconds === undefined ? {} : { segmentSeconds: options.segmentSeconds }),
     ...(options.preset === undefined ? {} : { preset: options.preset }),
   };
-  if (options.resume) {
+  if (options.resume && canResume(command)) {
     await resumeLadder(options, { ...command, resume: options.resume }, options.resume);
   } else {
     await prepareRenditionFolders(options.outputDir, options.renditions);
+    await prepareExtras(command);
     const strategy = options.strategy ?? DEFAULT_LADDER_STRATEGY;
     if (strategy === 'single-process') await runSingleProcess(options, command);
     else await runPerRendition(options, command);
@@ -83,6 +93,7 @@ export async function transcodeLadder(options: TranscodeLadderOptions): Promise<
     outputs.push(await describeRenditionOutput({ ...options, rendition }));
     options.log.info({ quality: rendition.name }, 'rendition verified');
   }
+  await finishExtras({ tools: options.tools, command, log: options.log, signal: options.signal });
   return outputs;
 }
 
@@ -116,6 +127,11 @@ async function runSingleProcess(
     durationSeconds: options.source.durationSeconds,
     onProgress: report,
   });
+}
+
+/** Resume knows MPEG-TS video renditions only: CMAF and alternate audio start over. */
+function canResume(command: LadderCommandInput): boolean {
+  return (command.format ?? 'hls_ts') !== 'cmaf' && (command.alternateAudio ?? []).length === 0;
 }
 
 /**
@@ -171,6 +187,7 @@ async function runPerRendition(
       },
     });
   }
+  await encodeAlternateAudioAlone(options.tools, command, options);
 }
 
 /**
@@ -194,14 +211,7 @@ export async function describeRenditionOutput(options: {
       : { toleranceSeconds: options.toleranceSeconds }),
   });
   const playlist = await readPlaylist(path.join(dir, PLAYLIST_NAME));
-  const firstSegment = path.join(dir, playlist.segments[0]?.uri ?? '');
-  const summary = inspectTransportStream(await readFile(firstSegment));
-  if (!summary.hasH264 || summary.avc === null) {
-    throw new MediaError('OUTPUT_INVALID', `The rendition in ${dir} has no H.264 video.`, {
-      detail: { dir, streamTypes: summary.streamTypes },
-    });
-  }
-  const hasAudio = summary.hasAudio;
+  const { videoCodec, hasAudio, segmentFormat } = await inspectRenditionCodecs(dir, playlist);
   const bandwidth = await measureBandwidth(dir, playlist);
   return {
     name: options.rendition.name,
@@ -210,7 +220,8 @@ export async function describeRenditionOutput(options: {
     videoBitrateKbps: options.rendition.videoBitrateKbps,
     audioBitrateKbps: hasAudio ? options.rendition.audioBitrateKbps : 0,
     ...bandwidth,
-    codecs: codecsAttribute(avcCodecName(summary.avc), hasAudio),
+    codecs: codecsAttribute(videoCodec, hasAudio),
+    segmentFormat,
     // The ladder keeps the source's frame rate, so the source's probe is the output's too.
     frameRate: options.source.video?.frameRate ?? 30,
     playlist: `${options.rendition.name}/${PLAYLIST_NAME}`,

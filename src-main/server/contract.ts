@@ -46,6 +46,7 @@ export const routes = {
     transcribe: '/api/videos/:id/transcribe',
     categories: '/api/categories',
     system: '/api/system',
+    settings: '/api/settings',
     events: '/api/events',
     thumbnailFrames: '/api/videos/:id/thumbnail/frames',
     thumbnailSelect: '/api/videos/:id/thumbnail/select',
@@ -197,6 +198,8 @@ export const videoUploadFieldsSchema = z.object({
   title: z.string().trim().max(255).optional(),
   description: z.string().max(100_000).optional(),
   category_id: z.coerce.number().int().positive().optional(),
+  streaming_format: z.enum(['hls_ts', 'cmaf']).optional(),
+  primary_codec: z.enum(['h264', 'hevc', 'av1']).optional(),
 });
 
 export const importLocalRequestSchema = z.object({

@@ -15,6 +15,7 @@ import { registerChapterTrackRoute } from './chapter-track-route';
 import type { StudioRouteDeps } from './studio/deps';
 import { registerEventsRoute } from './studio/events-route';
 import { registerLibraryRoutes } from './studio/library-routes';
+import { registerSettingsRoutes } from './studio/settings-routes';
 import { registerThumbnailRoutes } from './studio/thumbnail-routes';
 import { registerTranscriptionRoutes } from './studio/transcription-routes';
 import { maxUploadBytes } from './studio/upload';
@@ -47,6 +48,7 @@ export async function buildStudioApp(deps: StudioRouteDeps): Promise<FastifyInst
     registerVideoRoutes(admin, deps);
     registerThumbnailRoutes(admin, deps);
     registerLibraryRoutes(admin, deps);
+    registerSettingsRoutes(admin, deps);
     registerEventsRoute(admin, deps);
     registerChapterRoutes(admin, deps);
     registerCaptionRoutes(admin, deps);

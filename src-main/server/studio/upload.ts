@@ -8,6 +8,7 @@ import {
   assertAcceptedSource,
   incomingSourcePath,
 } from '../../library/sources';
+import { chooseStreaming } from '../../library/streaming-settings';
 import type { CreatedVideo } from '../../library/videos';
 import type { StudioContext } from '../../context';
 import { videoUploadFieldsSchema } from '../contract';
@@ -72,8 +73,13 @@ export async function receiveVideoUpload(
   const { fields, file } = await receiveParts(request, ctx.paths);
   if (!file) throw new HttpError(400, 'BAD_REQUEST', 'The upload has no "file" field.');
   let input;
+  let streaming;
   try {
     input = parseInput(videoUploadFieldsSchema, fields);
+    streaming = await chooseStreaming(ctx.db, {
+      format: input.streaming_format,
+      codec: input.primary_codec,
+    });
   } catch (error) {
     await fs.promises.rm(file.path, { force: true });
     throw error;
@@ -83,5 +89,7 @@ export async function receiveVideoUpload(
     title: input.title,
     description: input.description,
     categoryId: input.category_id,
+    streamingFormat: streaming.format,
+    primaryCodec: streaming.codec,
   });
 }
