@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { checkBoundariesAligned, segmentBoundaries } from './alignment';
 import { ladderFilterGraph, sourceToSdr } from './commands';
 import { planLadder } from './ladder';
 import { isInterlaced, spanOfPackets, videoEndGap, type SourceVideo } from './probe';
@@ -70,5 +71,27 @@ describe('containers without a duration', () => {
   it('lays raw packets without timestamps end to end', () => {
     const packets = Array.from({ length: 50 }, () => ({ pts_time: 'N/A', duration_time: '0.04' }));
     expect(spanOfPackets(packets)).toBeCloseTo(2, 6);
+  });
+});
+
+describe('renditions cut at the same times', () => {
+  const playlist = (...durations: number[]) => ({
+    segments: durations.map((durationSeconds, i) => ({ uri: `s${i}.ts`, durationSeconds })),
+  });
+
+  it('accepts boundaries within a frame of each other', () => {
+    const boundaries = new Map([
+      ['720p', segmentBoundaries(playlist(6, 6, 1.5))],
+      ['360p', segmentBoundaries(playlist(6.02, 5.98, 1.5))],
+    ]);
+    expect(() => checkBoundariesAligned(boundaries)).not.toThrow();
+  });
+
+  it('refuses a rendition cut elsewhere, naming it', () => {
+    const boundaries = new Map([
+      ['720p', segmentBoundaries(playlist(6, 6, 1.5))],
+      ['360p', segmentBoundaries(playlist(4, 8, 1.5))],
+    ]);
+    expect(() => checkBoundariesAligned(boundaries)).toThrow(/360p rendition's segments/);
   });
 });
