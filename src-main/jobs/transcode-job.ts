@@ -7,12 +7,15 @@ import type { StudioContext } from '../context';
 import type { Logger } from '../log';
 import { checkRenditionsAligned } from '../media/alignment';
 import { validateRenditionOutput, writeMasterPlaylist, type RenditionOutput } from '../media/hls';
+import { planCodecLadder } from '../media/formats';
 import { planLadder, type Rendition } from '../media/ladder';
 import { probeSource, type SourceInfo } from '../media/probe';
 import { makeThumbnail, transcodeLadder } from '../media/transcode';
-import { completeJob, failJob, type ClaimedTranscodingJob } from './claims';
+import { completeJob, failJob, recordQualityProgress, type ClaimedTranscodingJob } from './claims';
 import { summarizeFailure } from './errors';
 import { JobProgress } from './job-progress';
+import { matchesPlan, readVideoFormat } from './video-format';
+import { adoptInterruptedRun, ladderRunFingerprint, planResume, writeRunPlan } from './resume-work';
 import {
   adoptRendition,
   createAttemptFolder,
@@ -143,6 +146,16 @@ async function recoverRenditions(
       break;
     }
   }
+  // An interrupted run of the renditions still missing keeps its finished segments.
+  const missing = ladder.filter((r) => !kept.has(r.name));
+  const fingerprint = await ladderRunFingerprint(state.sourceFile, requireSource(state), missing);
+  const from = await adoptInterruptedRun({
+    earlierFolders: earlier,
+    attemptFolder: state.attemptFolder,
+    renditionNames: missing.map((r) => r.name),
+    fingerprint,
+  });
+  if (from) state.log.info({ from: path.basename(from) }, 'interrupted ladder run adopted');
   for (const folder of earlier) await removeAttemptFolder(folder);
   return kept;
 }
@@ -155,7 +168,11 @@ async function verifiedOutput(
 ): Promise<RenditionOutput | undefined> {
   const recorded = (await readVerifiedRendition(folder, planned.name)) as
     RenditionOutput | undefined;
+  const { format } = await readVideoFormat(state.ctx.db, state.job.videoId);
   if (!recorded || recorded.width !== planned.width || recorded.height !== planned.height) {
+    return undefined;
+  }
+  if (!matchesPlan(recorded, planned, format)) {
     return undefined;
   }
   try {
@@ -171,7 +188,8 @@ async function verifiedOutput(
 
 async function stepTranscode(state: RunState): Promise<void> {
   const source = requireSource(state);
-  const ladder = planLadder(source.video);
+  const { codec } = await readVideoFormat(state.ctx.db, state.job.videoId);
+  const ladder = planCodecLadder(planLadder(source.video), codec);
   const kept = await recoverRenditions(state, ladder);
   await state.progress.planRenditions(
     ladder.map((r) => r.name),
@@ -205,7 +223,23 @@ async function encodeRenditions(
   renditions: Rendition[],
 ): Promise<RenditionOutput[]> {
   for (const r of renditions) state.progress.updateRendition(r.name, 'in_progress', 0);
+  const resume = await planResume(
+    {
+      db: state.ctx.db,
+      log: state.log,
+      jobId: state.job.jobId,
+      attemptFolder: state.attemptFolder,
+      source,
+    },
+    renditions,
+  );
+  await writeRunPlan(
+    state.attemptFolder,
+    await ladderRunFingerprint(state.sourceFile, source, renditions),
+  );
   const outputs = await transcodeLadder({
+    format: (await readVideoFormat(state.ctx.db, state.job.videoId)).format,
+    resume: resume ?? undefined,
     tools: state.ctx.media,
     input: state.sourceFile,
     source,
@@ -223,6 +257,13 @@ async function encodeRenditions(
   for (const output of outputs) {
     await markRenditionVerified(state.attemptFolder, output);
     state.progress.updateRendition(output.name, 'completed', 100);
+    await recordQualityProgress(state.ctx.db, state.job.jobId, {
+      quality: output.name,
+      status: 'completed',
+      progressPercent: 100,
+      segmentsTotal: output.segmentCount,
+      segmentsCompleted: output.segmentCount,
+    });
     state.log.info({ quality: output.name, segments: output.segmentCount }, 'rendition finished');
   }
   return outputs;
