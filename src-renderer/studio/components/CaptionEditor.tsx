@@ -13,6 +13,7 @@ import {
 import type { CaptionCueJson, Transcript } from '../../../src-main/server/contract-editing';
 import { ApiError } from '../../shared/http';
 import { editingClient } from '../editing-client';
+import { TranscribeControl } from './TranscribeControl';
 
 /** The caption editor: the cues with start, end and text, save, delete, or upload a file. */
 export function CaptionEditor({ videoId }: { videoId: number }) {
@@ -33,9 +34,10 @@ export function CaptionEditor({ videoId }: { videoId: number }) {
       setMessage({ ok: false, text: error instanceof ApiError ? error.message : String(error) });
     }
   };
-  useEffect(() => {
+  const reload = useCallback(() => {
     editingClient.getTranscript(videoId).then(show, () => undefined);
   }, [videoId, show]);
+  useEffect(reload, [reload]);
 
   const edit = (index: number, changes: Partial<CaptionCueJson>) =>
     setCues((list) => list.map((cue, i) => (i === index ? { ...cue, ...changes } : cue)));
@@ -90,6 +92,7 @@ export function CaptionEditor({ videoId }: { videoId: number }) {
           </Button>
         </Group>
       </Group>
+      <TranscribeControl videoId={videoId} status={transcript?.status} onFinished={reload} />
       {message && (
         <Alert
           color={message.ok ? 'teal' : 'red'}
