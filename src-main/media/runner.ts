@@ -123,7 +123,7 @@ function runChild(
       options.signal?.removeEventListener('abort', onAbort);
       if (pidFile !== undefined) rmSync(pidFile, { force: true });
     }
-    options.log.debug({ command, pid: child.pid }, 'media tool started');
+    options.log.debug({ command, file, args, pid: child.pid }, 'media tool started');
   });
 }
 
