@@ -10,10 +10,12 @@ import { StudioEventBus, type StudioEvents } from '../../src-main/events/bus';
 import { captionsPath } from '../../src-main/library/captions';
 import { countWords, parseCaptions } from '../../src-main/library/captions-format';
 import { dataPaths, type DataPaths } from '../../src-main/library/paths';
+import { writeSetting } from '../../src-main/library/settings';
 import { createLogger } from '../../src-main/log';
 import { locateMediaTools, type MediaTools } from '../../src-main/media/tools';
 import { createWhisperEngine, type SpeechEngine } from '../../src-main/transcription/engine';
 import { isTranscriptionError } from '../../src-main/transcription/errors';
+import { MODEL_PATH_SETTING } from '../../src-main/transcription/model';
 import {
   transcribeVideo,
   type TranscriptionContext,
@@ -182,6 +184,21 @@ describe('transcription through the real whisper.cpp engine', () => {
     expect(row.status).toBe('failed');
     expect(row.error_message).toContain('VLOG_WHISPER_MODEL');
     expect(row.error_message).toContain('/nonexistent/ggml-missing.bin');
+  });
+
+  it('takes the model from the transcription.model_path setting when no variable is set', async () => {
+    const { videoId } = await readyVideo(fixturePath('friday.mp4'), 6);
+    await writeSetting(
+      db,
+      { key: MODEL_PATH_SETTING, category: 'transcription', valueType: 'string' },
+      modelPath,
+    );
+    try {
+      const outcome = await transcribeVideo(context(), videoId, { engine, log, env: {} });
+      expect(outcome.status).toBe('completed');
+    } finally {
+      await db.deleteFrom('settings').where('key', '=', MODEL_PATH_SETTING).execute();
+    }
   });
 
   it('fails clearly when the model file is not a whisper model', async () => {
