@@ -183,6 +183,8 @@ function renditionOutputArgs(
   ];
 }
 
+const DEFAULT_ENCODERS = { hevc: 'libx265', av1: 'libsvtav1' } as const;
+
 function segmentTypeArgs(format: StreamingFormat | undefined): string[] {
   if (format !== 'cmaf') return ['-hls_segment_type', 'mpegts'];
   return ['-hls_segment_type', 'fmp4', '-hls_fmp4_init_filename', INIT_SEGMENT_NAME];
@@ -197,12 +199,9 @@ function encoderArgs(
   const codec = rendition.codec ?? 'h264';
   if (codec === 'h264')
     return videoCodecArgs(video, rendition, options.preset ?? DEFAULT_X264_PRESET);
-  const encoder = options.encoders?.[codec];
-  if (encoder === undefined) {
-    throw new MediaError('TOOLS_MISSING', `No ${codec.toUpperCase()} encoder was chosen.`, {
-      retryable: false,
-    });
-  }
+  // Commands are also built only to fingerprint a run; the real run passes the encoders
+  // chosen from the ffmpeg in use (chooseEncoders), which also fails when one is missing.
+  const encoder = options.encoders?.[codec] ?? DEFAULT_ENCODERS[codec];
   return modernCodecArgs({
     codec,
     encoder,
