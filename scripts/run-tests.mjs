@@ -40,8 +40,13 @@ for (const project of only) {
   }
   const report = path.join(outDir, `${project}.json`);
   run(`vitest ${project}`, 'npx', [
-    'vitest', 'run', '--project', project,
-    '--reporter=default', '--reporter=json', `--outputFile.json=${report}`,
+    'vitest',
+    'run',
+    '--project',
+    project,
+    '--reporter=default',
+    '--reporter=json',
+    `--outputFile.json=${report}`,
   ]);
   if (!existsSync(report)) {
     failed += 1;
@@ -55,7 +60,9 @@ for (const project of only) {
   for (const file of summary.testResults ?? []) {
     if (file.status === 'failed' && (file.assertionResults ?? []).length === 0) failed += 1;
   }
-  console.log(`--- vitest ${project}: ${summary.numPassedTests} passed, ${summary.numFailedTests} failed`);
+  console.log(
+    `--- vitest ${project}: ${summary.numPassedTests} passed, ${summary.numFailedTests} failed`,
+  );
 }
 
 console.log(`\n${passed} passed, ${failed} failed`);

@@ -15,7 +15,9 @@ const envSchema = z.object({
   VLOG_WORKER_ADMIN_SECRET: z.string().min(1).optional(),
   VLOG_FFMPEG_PATH: z.string().min(1).optional(),
   VLOG_FFPROBE_PATH: z.string().min(1).optional(),
-  VLOG_LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  VLOG_LOG_LEVEL: z
+    .enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'])
+    .default('info'),
 });
 
 export interface StudioConfig {
@@ -36,12 +38,18 @@ export interface StudioConfig {
 export function defaultDataDir(): string {
   const home = os.homedir();
   if (process.platform === 'win32') {
-    return path.join(process.env['APPDATA'] ?? path.join(home, 'AppData', 'Roaming'), 'VLog Studio');
+    return path.join(
+      process.env['APPDATA'] ?? path.join(home, 'AppData', 'Roaming'),
+      'VLog Studio',
+    );
   }
   if (process.platform === 'darwin') {
     return path.join(home, 'Library', 'Application Support', 'VLog Studio');
   }
-  return path.join(process.env['XDG_DATA_HOME'] ?? path.join(home, '.local', 'share'), 'vlog-studio');
+  return path.join(
+    process.env['XDG_DATA_HOME'] ?? path.join(home, '.local', 'share'),
+    'vlog-studio',
+  );
 }
 
 export class ConfigError extends Error {

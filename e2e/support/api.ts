@@ -45,7 +45,9 @@ export async function waitUntilReady(
 /** Lists the variant URIs of a master playlist. */
 export function variantUris(master: string): string[] {
   const lines = master.split('\n').map((l) => l.trim());
-  return lines.filter((line, i) => line && !line.startsWith('#') && lines[i - 1]?.startsWith('#EXT-X-STREAM-INF'));
+  return lines.filter(
+    (line, i) => line && !line.startsWith('#') && lines[i - 1]?.startsWith('#EXT-X-STREAM-INF'),
+  );
 }
 
 /** Checks what a viewer gets for one video: master, every variant ends, first segment served. */

@@ -41,7 +41,9 @@ async function waitForHealth(url: string, child: ChildProcess, timeoutMs: number
 }
 
 /** Starts `node out/main/serve.js` with a fresh data folder and free ports. */
-export async function startStudio(env: Record<string, string | undefined> = {}): Promise<RunningStudio> {
+export async function startStudio(
+  env: Record<string, string | undefined> = {},
+): Promise<RunningStudio> {
   const dataDir = await mkdtemp(path.join(os.tmpdir(), 'vlog-e2e-'));
   const [publicPort, adminPort] = [await freePort(), await freePort()];
   let output = '';
