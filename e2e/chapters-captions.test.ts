@@ -1,5 +1,8 @@
-import { mkdir } from 'node:fs/promises';
+import { execFile } from 'node:child_process';
+import { mkdir, mkdtemp, rm } from 'node:fs/promises';
+import os from 'node:os';
 import path from 'node:path';
+import { promisify } from 'node:util';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, expect, test } from 'vitest';
 import { fixturePath } from '../tests/support/fixtures';
@@ -12,22 +15,36 @@ const password = 'e2e-chapters-password';
 
 let studio: RunningStudio;
 let browser: Browser;
-let flower: { id: number; slug: string };
+let garden: { id: number; slug: string };
 let friday: { id: number; slug: string };
+let tempDir: string;
+
+/** A 4 s, 192x108 clip: small enough to transcode in a few seconds. */
+async function smallClip(): Promise<string> {
+  const output = path.join(tempDir, 'garden.mp4');
+  const ffmpeg = process.env['VLOG_FFMPEG_PATH'] ?? '/usr/bin/ffmpeg';
+  await promisify(execFile)(ffmpeg, [
+    ...['-hide_banner', '-v', 'error', '-f', 'lavfi', '-i', 'testsrc2=size=192x108:rate=15:d=4'],
+    ...['-c:v', 'libx264', '-preset', 'ultrafast', '-pix_fmt', 'yuv420p', output],
+  ]);
+  return output;
+}
 
 beforeAll(async () => {
   await mkdir(screenshots, { recursive: true });
   studio = await startStudio({ VLOG_ADMIN_PASSWORD: password });
   browser = await launchChromium();
-  flower = await uploadVideo(studio.studioUrl, password, fixturePath('flower.mp4'), 'Flower');
+  tempDir = await mkdtemp(path.join(os.tmpdir(), 'vlog-e2e-chapters-'));
+  garden = await uploadVideo(studio.studioUrl, password, await smallClip(), 'Garden');
   friday = await uploadVideo(studio.studioUrl, password, fixturePath('friday.mp4'), 'Friday');
-  await waitUntilReady(studio.studioUrl, password, flower.id);
+  await waitUntilReady(studio.studioUrl, password, garden.id);
   await waitUntilReady(studio.studioUrl, password, friday.id);
 });
 
 afterAll(async () => {
   await browser?.close();
   await studio?.stop();
+  if (tempDir) await rm(tempDir, { recursive: true, force: true });
 });
 
 async function openPreview(title: string): Promise<Page> {
@@ -37,13 +54,17 @@ async function openPreview(title: string): Promise<Page> {
   await page.getByTestId('sign-in').click();
   const card = page.getByTestId('video-card').filter({ hasText: title });
   await card.getByTestId('preview-button').click();
-  const player = page.getByTestId('preview-player');
-  await player.waitFor({ state: 'visible' });
-  await player.evaluate(async (el: HTMLVideoElement) => {
-    while (el.readyState < 1) await new Promise((r) => setTimeout(r, 50));
-    el.pause();
-  });
+  await page.getByTestId('preview-player').waitFor({ state: 'visible' });
   return page;
+}
+
+/** Waits until the preview has loaded its media, then pauses it so the playhead stays put. */
+async function pausePreviewWhenLoaded(page: Page): Promise<void> {
+  const player = page.getByTestId('preview-player');
+  await expect
+    .poll(() => player.evaluate((el: HTMLVideoElement) => el.readyState), { timeout: 30_000 })
+    .toBeGreaterThanOrEqual(1);
+  await player.evaluate((el: HTMLVideoElement) => el.pause());
 }
 
 async function seekPreview(page: Page, time: number): Promise<void> {
@@ -58,9 +79,11 @@ async function seekPreview(page: Page, time: number): Promise<void> {
 }
 
 test('three chapters added on the studio timeline show on the viewer player', async () => {
-  const page = await openPreview('Flower');
+  const page = await openPreview('Garden');
+  await pausePreviewWhenLoaded(page);
   const rows = page.getByTestId('chapter-row');
 
+  await seekPreview(page, 0); // the preview autoplays: go back to the start
   await page.getByTestId('chapter-add').click();
   await expect.poll(() => rows.count()).toBe(1);
   await seekPreview(page, 1.5);
@@ -79,7 +102,7 @@ test('three chapters added on the studio timeline show on the viewer player', as
 
   await expect
     .poll(async () => {
-      const list = await fetch(`${studio.studioUrl}/api/videos/${flower.id}/chapters`, {
+      const list = await fetch(`${studio.studioUrl}/api/videos/${garden.id}/chapters`, {
         headers: { 'X-Admin-Secret': password },
       }).then((r) => r.json());
       return list.chapters.map((c: { title: string; start_time: number }) => [
@@ -94,7 +117,7 @@ test('three chapters added on the studio timeline show on the viewer player', as
     ]);
 
   const viewer = await browser.newPage({ viewport: { width: 1280, height: 900 } });
-  await viewer.goto(`${studio.viewerUrl}/watch/${flower.slug}`);
+  await viewer.goto(`${studio.viewerUrl}/watch/${garden.slug}`);
   const markers = viewer.getByTestId('chapter-marker');
   await expect.poll(() => markers.count(), { timeout: 15_000 }).toBe(3);
   const starts = await markers.evaluateAll((els) => els.map((e) => e.getAttribute('data-start')));
@@ -113,9 +136,11 @@ test('three chapters added on the studio timeline show on the viewer player', as
     .poll(() => player.evaluate((el: HTMLVideoElement) => el.currentTime))
     .toBeCloseTo(3.2, 1);
 
+  await items.first().waitFor({ state: 'hidden' }); // the menu closes over the seek bar
   const bar = viewer.getByTestId('seek-bar');
   const box = (await bar.boundingBox())!;
-  await viewer.mouse.move(box.x + box.width * 0.5, box.y + box.height / 2);
+  await viewer.mouse.move(box.x + box.width * 0.4, box.y + box.height / 2);
+  await viewer.mouse.move(box.x + box.width * 0.5, box.y + box.height / 2, { steps: 4 });
   const preview = viewer.getByTestId('seek-preview');
   await preview.waitFor({ state: 'visible' });
   expect(await preview.textContent()).toContain('The bee arrives');
