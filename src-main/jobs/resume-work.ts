@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { readFile, rename, rm, stat, writeFile } from 'node:fs/promises';
+import { readFile, readdir, rename, rm, stat, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import type { Kysely } from 'kysely';
 import type { Database } from '../../db/schema';
@@ -41,6 +41,21 @@ export async function writeRunPlan(attemptFolder: string, fingerprint: string): 
   await writeFile(path.join(attemptFolder, RUN_PLAN_FILE), fingerprint);
 }
 
+/** Quiet this long before an interrupted run's segments are taken over (a live ffmpeg
+ * writes its open segment several times a second). */
+const QUIET_MS = 2000;
+
+async function recentlyWritten(folder: string, names: readonly string[]): Promise<boolean> {
+  for (const name of names) {
+    const dir = path.join(folder, name);
+    for (const file of await readdir(dir).catch(() => [] as string[])) {
+      const info = await stat(path.join(dir, file)).catch(() => null);
+      if (info && Date.now() - info.mtimeMs < QUIET_MS) return true;
+    }
+  }
+  return false;
+}
+
 async function readRunPlan(folder: string): Promise<string | null> {
   return readFile(path.join(folder, RUN_PLAN_FILE), 'utf8').catch(() => null);
 }
@@ -59,6 +74,8 @@ export async function adoptInterruptedRun(options: {
   if (renditionNames.length === 0) return null;
   for (const folder of options.earlierFolders) {
     if ((await readRunPlan(folder)) !== options.fingerprint) continue;
+    // A folder written to moments ago may still have a live (stale) ffmpeg behind it.
+    if (await recentlyWritten(folder, renditionNames)) continue;
     const complete = await Promise.all(
       renditionNames.map((name) => hasSegments(path.join(folder, name))),
     );

@@ -24,7 +24,17 @@ export async function createAttemptFolder(
   return folder;
 }
 
-/** The attempt folders an earlier run of this video's job left, newest first. */
+/** The attempt number in an attempt folder's name (attempt-<n>-<suffix>). */
+function attemptNumberOf(folder: string): number {
+  const match = /^attempt-(\d+)-/.exec(path.basename(folder));
+  return match ? Number(match[1]) : Number.POSITIVE_INFINITY;
+}
+
+/**
+ * The attempt folders an earlier run of this video's job left, newest first. Folders of a
+ * later attempt are never returned: a stale worker that lost its lease must not take or
+ * remove the output of the attempt that replaced it.
+ */
 export async function earlierAttemptFolders(
   paths: DataPaths,
   videoId: number,
@@ -32,10 +42,11 @@ export async function earlierAttemptFolders(
 ): Promise<string[]> {
   const root = workDir(paths, videoId);
   const names = await readdir(root).catch(() => [] as string[]);
+  const own = attemptNumberOf(current);
   const folders = names
     .filter((name) => name.startsWith(ATTEMPT_PREFIX))
     .map((name) => path.join(root, name))
-    .filter((folder) => folder !== current);
+    .filter((folder) => folder !== current && attemptNumberOf(folder) <= own);
   const withTimes = await Promise.all(
     folders.map(async (folder) => ({ folder, mtime: (await stat(folder)).mtimeMs })),
   );

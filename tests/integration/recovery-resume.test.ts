@@ -91,6 +91,8 @@ describe.each(ffmpegBuilds())('a ladder killed part way ($name ffmpeg)', ({ name
       ready: async () => (await Promise.all(QUALITIES.map(third))).every((f) => f.length > 0),
     });
     reapOrphanedFfmpeg(pidDir, log);
+    // A folder written to within 2 s may have a live ffmpeg behind it: a restart waits that out.
+    await new Promise((resolve) => setTimeout(resolve, 2100));
     expect(await readdir(paths.videos)).toEqual([]);
     const before = new Map<string, string>();
     for (const quality of QUALITIES) {
