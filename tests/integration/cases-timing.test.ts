@@ -123,7 +123,8 @@ describe('variable frame rate', () => {
       'sine=frequency=440:sample_rate=48000:duration=3',
       '-vf',
       String.raw`select=lt(t\,1.5)+not(mod(n\,3))`,
-      '-fps_mode',
+      // -vsync (not -fps_mode) so the bundled ffmpeg 4.1 makes the input too.
+      '-vsync',
       'vfr',
       ...FAST,
       '-c:a',
