@@ -11,6 +11,7 @@ import { planLadder } from '../src-main/media/ladder';
 import { probeSource } from '../src-main/media/probe';
 import { locateMediaTools, type MediaTools } from '../src-main/media/tools';
 import { transcodeLadder, type LadderStrategy } from '../src-main/media/transcode';
+import { benchSprites } from './bench-sprites';
 import { childCpuSeconds, makeBenchInput, runTool } from './bench/support';
 import { runStudioJob, type ToolCommand } from './bench/studio-job';
 
@@ -113,7 +114,8 @@ async function main(): Promise<void> {
       name: '(d) studio process peak memory during the job (RSS)',
       value: `${job.peakRssMiB.toFixed(0)} MiB (process lifetime peak ${job.hwmMiB.toFixed(0)} MiB)`,
     });
-    await runOptionalSections(tools);
+    await runSpriteSection(tools);
+    await runTranscriptionSection();
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
@@ -122,18 +124,16 @@ async function main(): Promise<void> {
   console.log(`\n${figures.length} figures, ${missed.length} targets missed`);
 }
 
-/** Benchmarks of later parts (sprite sheets, transcription) join here when their scripts exist. */
-async function runOptionalSections(tools: MediaTools): Promise<void> {
-  for (const section of ['./bench-sprites', './bench-transcription']) {
-    let module: { runBench?: (tools: MediaTools) => Promise<Figure[]> };
-    try {
-      module = await import(section);
-    } catch {
-      continue;
-    }
-    if (typeof module.runBench !== 'function') continue;
-    for (const figure of await module.runBench(tools)) report(figure);
-  }
+/** Sprite sheets: keyframe-only pass against decoding every frame, on a 120 s 1080p source. */
+async function runSpriteSection(tools: MediaTools): Promise<void> {
+  console.log('\nsprite sheets (120 s 1080p source, a keyframe every second):');
+  for (const figure of await benchSprites(tools)) report(figure);
+}
+
+/** Transcription: its own script prints the real-time factor (and WER with a real model). */
+async function runTranscriptionSection(): Promise<void> {
+  console.log('\ntranscription (friday.mp4):');
+  await runTool(process.execPath, ['--import', 'tsx', 'scripts/bench-transcription.ts'], true);
 }
 
 main().catch((error: unknown) => {

@@ -20,9 +20,10 @@ export function childCpuSeconds(): number {
 }
 
 /** Runs a tool with no shell and resolves when it exits 0. */
-export function runTool(file: string, args: string[]): Promise<void> {
+export function runTool(file: string, args: string[], showOutput = false): Promise<void> {
   return new Promise((resolve, reject) => {
-    const child = spawn(file, args, { stdio: ['ignore', 'ignore', 'pipe'] });
+    const stdout = showOutput ? 'inherit' : 'ignore';
+    const child = spawn(file, args, { stdio: ['ignore', stdout, 'pipe'] });
     let stderr = '';
     child.stderr.on('data', (chunk: Buffer) => (stderr = (stderr + chunk.toString()).slice(-4000)));
     child.once('error', reject);
