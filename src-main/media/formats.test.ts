@@ -16,8 +16,9 @@ describe('codec ladders', () => {
       '720p:hevc',
       '480p:hevc',
       '360p:hevc',
+      '240p:hevc',
       '720p-h264:h264',
-      '360p-h264:h264',
+      '240p-h264:h264',
     ]);
     expect(
       planCodecLadder(planLadder({ width: 320, height: 180 }), 'av1').map((r) => r.name),

@@ -17,12 +17,13 @@ function expectSane(source: { width: number; height: number }, ladder: Rendition
 }
 
 describe('planLadder', () => {
-  it('gives a 1080p source the four rungs at or below it, tallest first', () => {
+  it('gives a 1080p source the five rungs at or below it, tallest first', () => {
     expect(summary(planLadder({ width: 1920, height: 1080 }))).toEqual([
       '1080p 1920x1080 5000/192',
       '720p 1280x720 2500/128',
       '480p 854x480 1000/128',
       '360p 640x360 600/96',
+      '240p 426x240 300/96',
     ]);
   });
 
@@ -32,6 +33,7 @@ describe('planLadder', () => {
       '540p 960x540 1380/128',
       '480p 854x480 1000/128',
       '360p 640x360 600/96',
+      '240p 426x240 300/96',
     ]);
   });
 
@@ -42,6 +44,7 @@ describe('planLadder', () => {
       '720p 720x1280 2500/128',
       '480p 480x854 1000/128',
       '360p 360x640 600/96',
+      '240p 240x426 300/96',
     ]);
     expectSane({ width: 1080, height: 1920 }, ladder);
   });
@@ -68,6 +71,7 @@ describe('planLadder', () => {
       '720p',
       '480p',
       '360p',
+      '240p',
     ]);
   });
 
@@ -78,10 +82,24 @@ describe('planLadder', () => {
     expect(ladder[0]).toMatchObject({ name: '720p', width: 1280, height: 720 });
   });
 
-  it('gives a source smaller than 360p one rendition at its own size, rounded to even', () => {
-    expect(summary(planLadder({ width: 577, height: 323 }))).toEqual(['324p 578x324 480/96']);
+  it('gives a 360p source a step down, so even it plays adaptively', () => {
+    expect(summary(planLadder({ width: 640, height: 360 }))).toEqual([
+      '360p 640x360 600/96',
+      '240p 426x240 300/96',
+    ]);
+  });
+
+  it('puts an odd between-rungs size on top, rounded down to even, never upscaled', () => {
+    expect(summary(planLadder({ width: 577, height: 323 }))).toEqual([
+      '322p 576x322 510/96',
+      '240p 428x240 300/96',
+    ]);
+  });
+
+  it('gives a source smaller than 240p one rendition at its own size, rounded to even', () => {
     expect(summary(planLadder({ width: 144, height: 144 }))).toEqual(['144p 144x144 150/96']);
     expect(summary(planLadder({ width: 90, height: 60 }))).toEqual(['60p 90x60 150/96']);
+    expect(summary(planLadder({ width: 91, height: 61 }))).toEqual(['60p 90x60 150/96']);
     expectSane({ width: 577, height: 323 }, planLadder({ width: 577, height: 323 }));
   });
 

@@ -19,7 +19,11 @@ interface Rung {
   videoKbps: number;
 }
 
-/** VLog's ladder, tallest first; rungs are defined on the short side of the picture. */
+/**
+ * VLog's ladder, tallest first; rungs are defined on the short side of the picture. The 240p
+ * rung is the studio's own addition: a low-bandwidth variant (as Apple's HLS authoring spec
+ * asks for) so that even a 360p source offers adaptive playback a step down.
+ */
 export const LADDER_RUNGS: readonly Rung[] = [
   { shortSide: 2160, videoKbps: 15000 },
   { shortSide: 1440, videoKbps: 8000 },
@@ -27,9 +31,10 @@ export const LADDER_RUNGS: readonly Rung[] = [
   { shortSide: 720, videoKbps: 2500 },
   { shortSide: 480, videoKbps: 1000 },
   { shortSide: 360, videoKbps: 600 },
+  { shortSide: 240, videoKbps: 300 },
 ];
 
-const LOWEST_RUNG = 360;
+const LOWEST_RUNG = 240;
 const TOP_RUNG = 2160;
 /** A source this close above a rung is served by that rung alone: no near-duplicate. */
 const NATIVE_MARGIN = 1.05;
@@ -52,7 +57,7 @@ export function planLadder(video: { width: number; height: number }): Rendition[
   const shortSide = Math.min(width, height);
 
   if (shortSide < LOWEST_RUNG) {
-    const native = { width: toEven(width), height: toEven(height) };
+    const native = { width: evenAtMost(width), height: evenAtMost(height) };
     return [makeRendition(native, nativeBitrate(shortSide))];
   }
   const fitting = LADDER_RUNGS.filter((rung) => rung.shortSide <= shortSide);
@@ -63,7 +68,7 @@ export function planLadder(video: { width: number; height: number }): Rendition[
   const needsNative =
     top !== undefined && shortSide < TOP_RUNG && shortSide >= top.shortSide * NATIVE_MARGIN;
   if (needsNative) {
-    const nativeSize = { width: toEven(width), height: toEven(height) };
+    const nativeSize = { width: evenAtMost(width), height: evenAtMost(height) };
     renditions.unshift(makeRendition(nativeSize, nativeBitrate(shortSide)));
   }
   return renditions;
@@ -89,7 +94,12 @@ export function toEven(value: number): number {
   return Math.max(2, Math.round(value / 2) * 2);
 }
 
-/** Bitrate for a size between rungs, interpolated on the short side; below 360p by area. */
+/** The largest even number not above the value (at least 2): the source is never upscaled. */
+export function evenAtMost(value: number): number {
+  return Math.max(2, Math.floor(value / 2) * 2);
+}
+
+/** Bitrate for a size between rungs, interpolated on the short side; below the lowest rung by area. */
 function nativeBitrate(shortSide: number): number {
   const below = LADDER_RUNGS.find((rung) => rung.shortSide <= shortSide);
   const above = [...LADDER_RUNGS].reverse().find((rung) => rung.shortSide > shortSide);
