@@ -37,10 +37,14 @@ describe('case 01: a portrait phone clip stored sideways with a display matrix',
 
     const renditions = await publishedRenditions(h, run);
     // Rungs are defined on the short side: a 360x640 source is a 360p video.
-    expect(renditions.map((r) => [r.quality, r.width, r.height])).toEqual([['360p', 360, 640]]);
+    expect(renditions.map((r) => [r.quality, r.width, r.height])).toEqual([
+      ['360p', 360, 640],
+      ['240p', 240, 426],
+    ]);
     for (const rendition of renditions) {
       for (const stream of await renditionVideoStreams(h, rendition.dir)) {
-        expect([stream.width, stream.height]).toEqual([360, 640]);
+        expect([stream.width, stream.height]).toEqual([rendition.width, rendition.height]);
+        expect(stream.height!).toBeGreaterThan(stream.width!);
         expect(stream.tags?.['rotate']).toBeUndefined();
         const matrices = (stream.side_data_list ?? []).filter((d) => 'rotation' in d);
         expect(matrices).toEqual([]);
@@ -104,6 +108,7 @@ describe('non-square pixels', () => {
     expect(renditions.map((r) => [r.width, r.height])).toEqual([
       [854, 480],
       [640, 360],
+      [426, 240],
     ]);
     for (const rendition of renditions) {
       const [stream] = await renditionVideoStreams(h, rendition.dir);
