@@ -10,6 +10,7 @@ import { StudioEventBus } from './events/bus';
 import { loadLocalWorkerId, startLocalWorker, type LocalWorker } from './jobs/local-worker';
 import { dataPaths, type DataPaths } from './library/paths';
 import { createLogger, setLogLevel } from './log';
+import { selectEncoder, type EncoderSelection } from './media/hardware';
 import { killAllFfmpeg, reapOrphanedFfmpeg } from './media/runner';
 import { locateMediaTools, type MediaTools } from './media/tools';
 import { startServers } from './server/index';
@@ -105,6 +106,16 @@ async function setupMediaTools(config: StudioConfig): Promise<MediaTools> {
   return media;
 }
 
+/** Chooses the H.264 encoder once, so the studio can say whether a GPU will be used. */
+async function setupVideoEncoder(media: MediaTools): Promise<EncoderSelection> {
+  const selection = await selectEncoder(media, 'h264', { log: createLogger('media.hardware') });
+  log.info(
+    { encoder: selection.encoder, family: selection.family, reason: selection.reason },
+    'video encoder chosen',
+  );
+  return selection;
+}
+
 /** The folder where ffmpeg children record their pids, so the next start can reap orphans. */
 export function ffmpegPidDir(paths: DataPaths): string {
   return path.join(paths.root, 'run', 'ffmpeg');
@@ -186,10 +197,11 @@ export async function startStudio(options: StartStudioOptions = {}): Promise<Run
     const library = await setupLibrary(config);
     shutdown.add('database', () => library.close());
     const media = await setupMediaTools(config);
+    const videoEncoder = await setupVideoEncoder(media);
     const pidDir = await setupOrphanReaper(paths);
     shutdown.add('ffmpeg', () => killAllFfmpeg());
     const bus = new StudioEventBus();
-    const ctx: StudioContext = { config, db: library.db, paths, bus, media };
+    const ctx: StudioContext = { config, db: library.db, paths, bus, media, videoEncoder };
     const worker = await setupLocalWorker(ctx, pidDir);
     shutdown.add('worker', () => worker.stop());
     const rendererDir = options.rendererDir ?? defaultRendererDir();

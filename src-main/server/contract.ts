@@ -286,6 +286,12 @@ export const systemInfoSchema = z.object({
     aac: z.boolean(),
     count: z.number().int(),
   }),
+  /** The H.264 encoder the studio chose at start: a GPU one, or the CPU one and why. */
+  video_encoder: z.object({
+    name: z.string(),
+    hardware: z.boolean(),
+    reason: z.string(),
+  }),
   data_dir: z.string(),
   public_url: z.string(),
   studio_url: z.string(),

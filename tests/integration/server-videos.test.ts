@@ -414,6 +414,11 @@ describe('studio video routes', () => {
       ffprobe_version: '5.1-test',
       origin: 'system',
       encoders: { h264: true, hevc: true, av1: false, aac: true, count: 3 },
+      video_encoder: {
+        name: 'libx264',
+        hardware: false,
+        reason: 'hardware encoders were not probed',
+      },
       data_dir: studio.ctx.paths.root,
       public_url: studio.servers.publicUrl,
       studio_url: url,

@@ -1,5 +1,6 @@
 import type { FastifyInstance } from 'fastify';
 import { createCategory, listCategoriesWithCounts } from '../../library/categories';
+import type { EncoderSelection } from '../../media/hardware';
 import type { Category, CategoryList, SystemInfo } from '../contract';
 import { categoryCreateRequestSchema, routes } from '../contract';
 import { parseInput } from '../http-errors';
@@ -21,9 +22,22 @@ export function systemInfo(deps: StudioRouteDeps): SystemInfo {
       aac: has('aac', 'libfdk_aac'),
       count: media.encoders.size,
     },
+    video_encoder: videoEncoderInfo(deps.ctx.videoEncoder),
     data_dir: deps.ctx.paths.root,
     public_url: deps.urls.publicUrl,
     studio_url: deps.urls.studioUrl,
+  };
+}
+
+/** The encoder choice as the studio header shows it. */
+function videoEncoderInfo(selection: EncoderSelection | undefined): SystemInfo['video_encoder'] {
+  if (!selection) {
+    return { name: 'libx264', hardware: false, reason: 'hardware encoders were not probed' };
+  }
+  return {
+    name: selection.encoder,
+    hardware: selection.family !== 'cpu',
+    reason: selection.reason ?? `${selection.encoder} answered its probe encode`,
   };
 }
 

@@ -3,7 +3,7 @@ import { mediaUrl } from '../../shared/media-url';
 import { useSession } from '../stores/session';
 import { useSystem } from '../stores/system';
 
-/** The studio bar: name, ffmpeg in use, a link to the viewer site, and sign-out. */
+/** The studio bar: name, ffmpeg and video encoder in use, a link to the viewer site, and sign-out. */
 export function StudioHeader() {
   const info = useSystem((state) => state.info);
   const signOut = useSession((state) => state.signOut);
@@ -23,6 +23,19 @@ export function StudioHeader() {
           <Tooltip label={`ffprobe ${info.ffprobe_version} · ${info.encoders.count} encoders`}>
             <Badge variant="light" color="gray" size="lg" tt="none" data-testid="ffmpeg-badge">
               ffmpeg {shortVersion(info.ffmpeg_version)} · {info.origin}
+            </Badge>
+          </Tooltip>
+        )}
+        {info && (
+          <Tooltip label={info.video_encoder.reason} multiline maw={360}>
+            <Badge
+              variant="light"
+              color={info.video_encoder.hardware ? 'teal' : 'gray'}
+              size="lg"
+              tt="none"
+              data-testid="encoder-badge"
+            >
+              {info.video_encoder.hardware ? 'GPU' : 'CPU'} · {info.video_encoder.name}
             </Badge>
           </Tooltip>
         )}
