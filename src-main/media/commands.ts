@@ -392,18 +392,15 @@ export function buildThumbnailArgs(options: ThumbnailCommandInput): string[] {
     `0:${video.index}`,
     '-vf',
     filter,
-    '-frames:v',
-    '1',
-    '-q:v',
-    '3',
     '-an',
     '-sn',
-    '-f',
-    'image2',
-    '-update',
-    '1',
-    options.outputPath,
+    ...jpegFrameOutput(options.outputPath),
   ];
+}
+
+/** Output arguments that write one frame as a single JPEG file (not an image sequence). */
+export function jpegFrameOutput(outputPath: string): string[] {
+  return ['-frames:v', '1', '-q:v', '3', '-f', 'image2', '-update', '1', outputPath];
 }
 
 function requireVideo(source: SourceInfo): SourceVideo {

@@ -1,7 +1,7 @@
 import { copyFile, mkdir, readFile, rm, stat } from 'node:fs/promises';
 import path from 'node:path';
 import type { Logger } from '../log';
-import { sourceToSdr, THUMBNAIL_WIDTH } from './commands';
+import { jpegFrameOutput, sourceToSdr, THUMBNAIL_WIDTH } from './commands';
 import { MediaError } from './errors';
 import { fileUrlArg, type SourceInfo, type SourceVideo } from './probe';
 import { runFfmpeg } from './runner';
@@ -74,17 +74,9 @@ export function buildFrameArgs(
     `0:${video.index}`,
     '-vf',
     [...posterChain(video, width), 'format=yuvj420p'].join(','),
-    '-frames:v',
-    '1',
-    '-q:v',
-    '3',
     '-an',
     '-sn',
-    '-f',
-    'image2',
-    '-update',
-    '1',
-    outputPath,
+    ...jpegFrameOutput(outputPath),
   ];
 }
 
@@ -187,15 +179,7 @@ export function buildPosterCandidateArgs(
     graph,
     '-map',
     '[poster]',
-    '-frames:v',
-    '1',
-    '-q:v',
-    '3',
-    '-f',
-    'image2',
-    '-update',
-    '1',
-    outputs.jpeg,
+    ...jpegFrameOutput(outputs.jpeg),
     '-map',
     '[grey]',
     '-frames:v',
@@ -290,21 +274,7 @@ export async function convertUploadedImage(options: {
   const filter = `scale=w=${THUMBNAIL_WIDTH}:h=-2:out_color_matrix=bt709:out_range=pc,format=yuvj420p`;
   await runFfmpeg(
     options.tools,
-    [
-      '-i',
-      fileUrlArg(options.input),
-      '-vf',
-      filter,
-      '-frames:v',
-      '1',
-      '-q:v',
-      '3',
-      '-f',
-      'image2',
-      '-update',
-      '1',
-      options.outputPath,
-    ],
+    ['-i', fileUrlArg(options.input), '-vf', filter, ...jpegFrameOutput(options.outputPath)],
     { log: options.log },
   );
   if (!(await isNonEmpty(options.outputPath))) {
