@@ -2,6 +2,7 @@ import { sql, type Kysely } from 'kysely';
 import type { Database } from '../../db/schema';
 import { LibraryError } from './errors';
 import { slugify } from './slugs';
+import { hasPlayableOutput } from './videos';
 
 export interface CategoryRow {
   id: number;
@@ -25,7 +26,7 @@ export async function listCategoriesWithCounts(
       return audience === 'studio'
         ? live
         : live
-            .on('videos.status', '=', 'ready')
+            .on(hasPlayableOutput())
             .on('videos.published_at', 'is not', null)
             .on('videos.published_at', '<=', sql<Date>`now()`);
     })

@@ -245,9 +245,18 @@ export function listArchivedVideos(
   );
 }
 
+/**
+ * A video with output viewers can play: ready, or being transcoded again while its earlier
+ * output (recorded in video_qualities until the new one replaces it) stays published.
+ */
+export function hasPlayableOutput(): Expression<SqlBool> {
+  return sql<SqlBool>`(videos.status = 'ready' or (videos.status in ('pending', 'processing')
+    and exists (select 1 from video_qualities q where q.video_id = videos.id)))`;
+}
+
 function publicScope(eb: ExpressionBuilder<Database, 'videos'>): Expression<SqlBool>[] {
   return [
-    eb('videos.status', '=', 'ready'),
+    hasPlayableOutput(),
     eb('videos.published_at', 'is not', null),
     eb('videos.published_at', '<=', sql<Date>`now()`),
     eb('videos.deleted_at', 'is', null),
