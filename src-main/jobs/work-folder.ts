@@ -102,13 +102,17 @@ export async function ensureFreeSpace(folder: string, sourceBytes: number): Prom
   const free = stats.bavail * stats.bsize;
   const needed = sourceBytes * 3;
   if (free >= needed) return;
-  const gb = (bytes: number) => `${(bytes / 1e9).toFixed(2)} GB`;
   throw new MediaError(
     'NO_SPACE',
-    `Not enough free disk space to transcode this video: about ${gb(needed)} is needed ` +
-      `in ${folder} but only ${gb(free)} is free. Free some space, then retry.`,
+    `Not enough free disk space to transcode this video: about ${formatBytes(needed)} is ` +
+      `needed in ${folder} but only ${formatBytes(free)} is free. Free some space, then retry.`,
     { retryable: false, detail: { folder, freeBytes: free, neededBytes: needed } },
   );
+}
+
+/** A size in the unit a person reads at a glance: MB below a gigabyte, GB above. */
+function formatBytes(bytes: number): string {
+  return bytes >= 1e9 ? `${(bytes / 1e9).toFixed(2)} GB` : `${Math.ceil(bytes / 1e6)} MB`;
 }
 
 async function exists(target: string): Promise<boolean> {
