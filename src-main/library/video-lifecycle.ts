@@ -130,10 +130,14 @@ export function retryVideo(db: Kysely<Database>, videoId: number) {
 }
 
 /**
- * Transcodes a finished (or failed) video again from its kept source. Its published output stays
- * online until the new one replaces it.
+ * Transcodes a finished (or failed) video again from its kept source (first replaced by
+ * `replaceSource` when given). Its published output stays online until the new one replaces it.
  */
-export function retranscodeVideo(db: Kysely<Database>, videoId: number) {
+export function retranscodeVideo(
+  db: Kysely<Database>,
+  videoId: number,
+  options: { replaceSource?: () => Promise<void> } = {},
+) {
   return db.transaction().execute(async (tx) => {
     const video = await lockVideo(tx, videoId);
     if (video.deletedAt) throw invalidState(videoId, 'Restore this video first.', video.status);
@@ -144,6 +148,8 @@ export function retranscodeVideo(db: Kysely<Database>, videoId: number) {
         video.status,
       );
     }
+    // Under the row lock: no worker can claim the job until the new source is in place.
+    await options.replaceSource?.();
     await resetJob(tx, videoId, true);
     await markPending(tx, videoId);
     return { id: video.id, slug: video.slug, status: 'pending' as const };

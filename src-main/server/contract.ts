@@ -34,6 +34,7 @@ export const routes = {
     restore: '/api/videos/:id/restore',
     retry: '/api/videos/:id/retry',
     retranscode: '/api/videos/:id/retranscode',
+    replaceSource: '/api/videos/:id/source',
     publish: '/api/videos/:id/publish',
     unpublish: '/api/videos/:id/unpublish',
     progress: '/api/videos/:id/progress',

@@ -59,6 +59,19 @@ async function receiveParts(request: FastifyRequest, paths: DataPaths) {
   return { fields, file };
 }
 
+/** Receives a multipart request's one "file" part to a temporary name in uploads/. */
+export async function receiveSourceFile(
+  request: FastifyRequest,
+  paths: DataPaths,
+): Promise<ReceivedFile> {
+  if (!request.isMultipart()) {
+    throw new HttpError(415, 'UNSUPPORTED_MEDIA', 'Upload the video as multipart/form-data.');
+  }
+  const { file } = await receiveParts(request, paths);
+  if (!file) throw new HttpError(400, 'BAD_REQUEST', 'The upload has no "file" field.');
+  return file;
+}
+
 /**
  * POST /api/videos: takes a multipart upload (fields title, description, category_id and the
  * file, in any order) and turns it into a pending video with its job.

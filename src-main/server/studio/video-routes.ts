@@ -17,6 +17,7 @@ import {
   retryVideo,
 } from '../../library/video-lifecycle';
 import { importLocalSource } from '../../library/sources';
+import { replaceVideoSource } from '../../library/source-replacement';
 import { withThumbnailVersions } from '../../library/thumbnails';
 import type {
   VideoCreated,
@@ -34,7 +35,7 @@ import {
 import { parseInput } from '../http-errors';
 import { toVideoDetail, toVideoProgress, toVideoSummary } from '../presenters';
 import type { StudioRouteDeps } from './deps';
-import { receiveVideoUpload } from './upload';
+import { receiveSourceFile, receiveVideoUpload } from './upload';
 
 const idParams = z.object({
   id: z.coerce
@@ -137,6 +138,15 @@ export function registerVideoRoutes(app: FastifyInstance, deps: StudioRouteDeps)
 
   app.post<IdRequest>(r.retranscode, async (request) => {
     const video = await retranscodeVideo(db, idOf(request.params));
+    deps.wakeWorker();
+    return detailById(video.id);
+  });
+
+  app.post<IdRequest>(r.replaceSource, async (request) => {
+    const id = idOf(request.params);
+    const incoming = await receiveSourceFile(request, paths);
+    const video = await replaceVideoSource(db, paths, id, incoming);
+    deps.log.info({ videoId: id, fileName: incoming.fileName }, 'video source replaced');
     deps.wakeWorker();
     return detailById(video.id);
   });
