@@ -7,6 +7,10 @@ describe('parsing tool output', () => {
       '5.1.9-0+deb12u1',
     );
     expect(parseVersion('garbage')).toBe('unknown');
+    const snapshot =
+      'ffmpeg version N-47683-g0e8eb07980-static https://johnvansickle.com/ffmpeg/\n' +
+      'libavutil      56. 24.101 / 56. 24.101\n';
+    expect(parseVersion(snapshot)).toBe('4.x (N-47683-g0e8eb07980-static)');
   });
 
   it('reads encoder names after the legend', () => {

@@ -163,10 +163,28 @@ async function readVersion(file: string, tool: 'ffmpeg' | 'ffprobe'): Promise<st
   }
 }
 
-/** Reads "ffmpeg version 5.1.9-0+deb12u1 ..." → "5.1.9-0+deb12u1". */
+/** ffmpeg release series by the major version of the libavutil it ships. */
+const RELEASE_BY_LIBAVUTIL: Record<string, string> = {
+  '55': '3.x',
+  '56': '4.x',
+  '57': '5.x',
+  '58': '6.x',
+  '59': '7.x',
+  '60': '8.x',
+};
+
+/**
+ * Reads "ffmpeg version 5.1.9-0+deb12u1 ..." → "5.1.9-0+deb12u1". A build from a git snapshot
+ * ("N-47683-g0e8eb07980-static") names no release, so its series is read from libavutil's
+ * version instead: "4.x (N-47683-g0e8eb07980-static)".
+ */
 export function parseVersion(versionOutput: string): string {
-  const match = /version\s+(\S+)/.exec(versionOutput);
-  return match?.[1] ?? 'unknown';
+  const version = /version\s+(\S+)/.exec(versionOutput)?.[1];
+  if (version === undefined) return 'unknown';
+  if (!/^(N-|git)/.test(version)) return version;
+  const libavutil = /libavutil\s+(\d+)\./.exec(versionOutput)?.[1];
+  const release = libavutil === undefined ? undefined : RELEASE_BY_LIBAVUTIL[libavutil];
+  return release === undefined ? version : `${release} (${version})`;
 }
 
 async function readEncoders(ffmpegPath: string): Promise<Set<string>> {

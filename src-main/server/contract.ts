@@ -136,6 +136,19 @@ export type ErrorCode = (typeof errorCodes)[number];
 export const healthSchema = z.object({
   status: z.enum(['ok', 'error']),
   database: z.enum(['ok', 'error']),
+  /** The ffmpeg in use, checked at start: its version, where it was found, its encoders. */
+  media: z
+    .object({
+      ffmpeg: z.string(),
+      origin: z.string(),
+      encoders: z.object({
+        h264: z.boolean(),
+        hevc: z.boolean(),
+        av1: z.boolean(),
+        aac: z.boolean(),
+      }),
+    })
+    .optional(),
 });
 export type Health = z.infer<typeof healthSchema>;
 

@@ -19,7 +19,7 @@ export async function buildPublicApp(
   installErrorHandling(app, options.log);
   acceptEmptyJsonBodies(app);
 
-  registerHealthRoute(app, ctx.db, options.log);
+  registerHealthRoute(app, ctx.db, ctx.media, options.log);
   registerPublicApiRoutes(app, ctx.db, ctx.paths);
   registerChapterTrackRoute(app, { db: ctx.db, audience: 'public' });
   registerMediaRoutes(app, { db: ctx.db, paths: ctx.paths, audience: 'public' });

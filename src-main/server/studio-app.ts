@@ -37,7 +37,7 @@ export async function buildStudioApp(deps: StudioRouteDeps): Promise<FastifyInst
   });
   app.decorateRequest('adminSession', null);
 
-  registerHealthRoute(app, deps.ctx.db, deps.log);
+  registerHealthRoute(app, deps.ctx.db, deps.ctx.media, deps.log);
   registerAuthRoutes(app, deps.auth);
   registerAssetRoutes(app, deps.rendererDir);
   const pages = routes.studio.pages;
