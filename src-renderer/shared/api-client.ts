@@ -135,6 +135,16 @@ export function createAdminClient(options: ClientOptions = {}) {
         throw error;
       }
     },
+    /** Replaces a video's source with a new file (streamed like an upload); it transcodes again. */
+    async replaceSource(id: number, request: UploadRequest): Promise<unknown> {
+      const url = baseUrl + fillPath(studio.replaceSource, { id });
+      try {
+        return await uploadWithProgress(url, await csrf(), request);
+      } catch (error) {
+        if (error instanceof ApiError && error.status === 401) onSessionEnded?.();
+        throw error;
+      }
+    },
     eventsUrl: () => baseUrl + studio.events,
     /** Any admin route as JSON: GET as is, other methods with the session's CSRF token. */
     request: <T>(method: 'GET' | 'POST' | 'PUT' | 'DELETE', path: string, body?: unknown) =>

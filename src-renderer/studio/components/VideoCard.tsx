@@ -7,6 +7,7 @@ import type { LiveProgress } from '../stores/video-state';
 import { useVideos } from '../stores/videos';
 import { CardProgress } from './CardProgress';
 import { CardThumbnail } from './CardThumbnail';
+import { ReplaceSourceButton } from './ReplaceSourceButton';
 
 const statusColors: Record<VideoSummary['status'], string> = {
   pending: 'yellow',
@@ -48,6 +49,7 @@ export function VideoCard({ video, progress, onPreview }: VideoCardProps) {
             Preview
           </Button>
         )}
+        {!busy && <ReplaceSourceButton video={video} />}
       </Stack>
     </Card>
   );
