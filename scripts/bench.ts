@@ -12,6 +12,7 @@ import { probeSource } from '../src-main/media/probe';
 import { locateMediaTools, type MediaTools } from '../src-main/media/tools';
 import { transcodeLadder, type LadderStrategy } from '../src-main/media/transcode';
 import { benchSprites } from './bench-sprites';
+import { fixturePath } from '../tests/support/fixtures';
 import { childCpuSeconds, makeBenchInput, runTool } from './bench/support';
 import { runStudioJob, type ToolCommand } from './bench/studio-job';
 
@@ -69,12 +70,25 @@ async function ladderCpu(tools: MediaTools, input: string, strategy: LadderStrat
   return { cpu, wall, renditions: outputs.map((o) => o.name) };
 }
 
+/** The everyday upload: flower.mp4 (5 s, 960x540) through the whole ladder, as a speed. */
+async function flowerLadderSpeed(tools: MediaTools): Promise<void> {
+  const flower = await ladderCpu(tools, fixturePath('flower.mp4'), 'single-process');
+  const source = await probeSource(tools, fixturePath('flower.mp4'), { log });
+  report({
+    name: `flower.mp4 ladder (${flower.renditions.join(', ')})`,
+    value:
+      `${flower.wall.toFixed(2)} s wall, ${flower.cpu.toFixed(2)} CPU s, ` +
+      `${(source.durationSeconds / flower.wall).toFixed(2)}x real time`,
+  });
+}
+
 async function main(): Promise<void> {
   const tools = await locateMediaTools({
     ffmpegPath: process.env['VLOG_FFMPEG_PATH'],
     ffprobePath: process.env['VLOG_FFPROBE_PATH'],
   });
   console.log(`ffmpeg ${tools.ffmpegVersion} (${tools.origin}) at ${tools.ffmpegPath}`);
+  await flowerLadderSpeed(tools);
   const { input, dir, durationSeconds } = await makeBenchInput(tools.ffmpegPath);
   console.log(`input: ${durationSeconds.toFixed(1)} s at 1920x1080, made from flower.mp4\n`);
 
