@@ -4,6 +4,7 @@ import os from 'node:os';
 import path from 'node:path';
 import type { StudioContext } from '../context';
 import type { Logger } from '../log';
+import { advanceReencodeQueue } from '../library/reencode-queue';
 import {
   claimNextTranscodingJob,
   extendLease,
@@ -127,6 +128,10 @@ export async function startLocalWorker(
   /** Runs jobs back to back while there are any, one at a time. */
   const drainQueue = async () => {
     while (!stopping) {
+      // Settles a finished re-encode and turns the next waiting one into a transcode job.
+      await advanceReencodeQueue(ctx.db, log).catch((error: unknown) =>
+        log.error({ err: error }, 're-encode queue not advanced'),
+      );
       const job = await claimNextTranscodingJob(ctx.db, {
         workerId: options.workerId,
         workerName: settings.workerName,

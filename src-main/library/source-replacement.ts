@@ -46,7 +46,7 @@ export async function replaceVideoSource(
       });
     }
     return await retranscodeVideo(db, videoId, {
-      replaceSource: () => placeSource(paths, videoId, incoming),
+      prepare: () => placeSource(paths, videoId, incoming),
     });
   } finally {
     await fs.rm(incoming.path, { force: true });

@@ -130,13 +130,13 @@ export function retryVideo(db: Kysely<Database>, videoId: number) {
 }
 
 /**
- * Transcodes a finished (or failed) video again from its kept source (first replaced by
- * `replaceSource` when given). Its published output stays online until the new one replaces it.
+ * Transcodes a finished (or failed) video again from its kept source (after `prepare`, which
+ * may replace the source or change the target format). Its published output stays online until the new one replaces it.
  */
 export function retranscodeVideo(
   db: Kysely<Database>,
   videoId: number,
-  options: { replaceSource?: () => Promise<void> } = {},
+  options: { prepare?: (tx: Transaction<Database>) => Promise<void> } = {},
 ) {
   return db.transaction().execute(async (tx) => {
     const video = await lockVideo(tx, videoId);
@@ -148,8 +148,8 @@ export function retranscodeVideo(
         video.status,
       );
     }
-    // Under the row lock: no worker can claim the job until the new source is in place.
-    await options.replaceSource?.();
+    // Under the row lock: no worker can claim the job until the new source or format is set.
+    await options.prepare?.(tx);
     await resetJob(tx, videoId, true);
     await markPending(tx, videoId);
     return { id: video.id, slug: video.slug, status: 'pending' as const };

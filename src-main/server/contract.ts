@@ -35,6 +35,8 @@ export const routes = {
     retry: '/api/videos/:id/retry',
     retranscode: '/api/videos/:id/retranscode',
     replaceSource: '/api/videos/:id/source',
+    reencode: '/api/reencode',
+    reencodeItem: '/api/reencode/:id',
     publish: '/api/videos/:id/publish',
     unpublish: '/api/videos/:id/unpublish',
     progress: '/api/videos/:id/progress',

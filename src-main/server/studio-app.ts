@@ -20,6 +20,7 @@ import { registerThumbnailRoutes } from './studio/thumbnail-routes';
 import { registerTranscriptionRoutes } from './studio/transcription-routes';
 import { maxUploadBytes } from './studio/upload';
 import { registerVideoRoutes } from './studio/video-routes';
+import { registerReencodeRoutes } from './studio/reencode-routes';
 
 function isPagePath(url: string): boolean {
   return !/^\/(api|videos|assets)(\/|$|\?)/.test(url);
@@ -46,6 +47,7 @@ export async function buildStudioApp(deps: StudioRouteDeps): Promise<FastifyInst
   await app.register(async (admin) => {
     admin.addHook('onRequest', requireAdmin(deps.auth));
     registerVideoRoutes(admin, deps);
+    registerReencodeRoutes(admin, deps);
     registerThumbnailRoutes(admin, deps);
     registerLibraryRoutes(admin, deps);
     registerSettingsRoutes(admin, deps);
