@@ -87,6 +87,8 @@ export async function runStudioJob(input: string, tools: MediaTools): Promise<St
   const studio = `http://127.0.0.1:${adminPort}`;
   try {
     await waitForHealth(studio, child);
+    // Only what the studio runs for this job counts, not its start-up checks of the encoders.
+    const jobOutputStart = output.length;
     const form = new FormData();
     form.append('title', 'bench');
     form.append('file', await openAsBlob(input), path.basename(input));
@@ -113,7 +115,7 @@ export async function runStudioJob(input: string, tools: MediaTools): Promise<St
       wallSeconds,
       peakRssMiB: peak / 1024,
       hwmMiB: hwm / 1024,
-      commands: toolCommands(output),
+      commands: toolCommands(output.slice(jobOutputStart)),
       dataDir,
     };
   } finally {
