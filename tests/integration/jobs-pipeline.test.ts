@@ -176,7 +176,7 @@ describe('the transcoding pipeline on real clips', () => {
 
     expect(outcome).toEqual({ outcome: 'ready', renditions: ['540p', '480p', '360p', '240p'] });
     const qualities = await expectPublished(ids, { width: 960, height: 540, duration: 5 });
-    expect(qualities.map((q) => q.quality).sort()).toEqual(['360p', '480p', '540p']);
+    expect(qualities.map((q) => q.quality).sort()).toEqual(['240p', '360p', '480p', '540p']);
     expect(statuses).toEqual(['processing', 'ready']);
     const steps = new Set(events.map((e) => e.step));
     expect([...steps]).toEqual(['probe', 'thumbnail', 'transcode', 'master_playlist', 'finalize']);
