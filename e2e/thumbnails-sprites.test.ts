@@ -62,6 +62,16 @@ test('a frame chosen in the studio becomes the poster on the viewer home page', 
   expect(chosen).toMatch(/\/thumbnail\.jpg\?v=\w+$/);
   await expect.poll(() => panel.getByTestId('thumbnail-current').getAttribute('src')).toBe(chosen);
 
+  // Sprite sheets are made after the transcode; the studio can also make them again on demand.
+  const sprites = page.getByTestId('sprite-panel');
+  const spriteStatus = sprites.getByTestId('sprite-status');
+  await expect.poll(() => spriteStatus.textContent(), { timeout: 60_000 }).toBe('completed');
+  await sprites.getByRole('button', { name: 'Make again' }).click();
+  await expect.poll(() => spriteStatus.textContent(), { timeout: 60_000 }).toBe('completed');
+  await expect(sprites.getByText(/\d+ sheet\(s\), a frame every [\d.]+ s/).count()).resolves.toBe(
+    1,
+  );
+
   const viewer = await browser.newPage({ viewport: { width: 1280, height: 800 } });
   await viewer.goto(studio.viewerUrl);
   const poster = viewer.getByTestId('video-tile').filter({ hasText: 'Flower' }).locator('img');

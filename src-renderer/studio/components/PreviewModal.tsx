@@ -6,6 +6,7 @@ import { fillPath } from '../../shared/http';
 import { useHlsPlayer } from '../../shared/player/use-hls-player';
 import { CaptionEditor } from './CaptionEditor';
 import { ChapterEditor } from './ChapterEditor';
+import { SpritePanel } from './SpritePanel';
 import { ThumbnailPanel } from './ThumbnailPanel';
 
 /** Plays a ready video from the studio listener's own copy of its HLS output. */
@@ -51,6 +52,8 @@ function PreviewPlayer({ video }: { video: VideoSummary }) {
       </Group>
       <Divider my="sm" />
       <ThumbnailPanel video={video} videoRef={videoRef} />
+      <Divider my="sm" />
+      <SpritePanel videoId={video.id} />
       <Divider my="sm" />
       <ChapterEditor videoId={video.id} duration={video.duration} videoRef={videoRef} />
       <Divider my="sm" />
