@@ -91,11 +91,12 @@ describe('transcodeLadder on flower.mp4', () => {
     result = await publish(fixturePath('flower.mp4'), 'flower');
   });
 
-  it('makes 540p (the source), 480p and 360p, each a complete HLS rendition', async () => {
+  it('makes 540p (the source), 480p, 360p and 240p, each a complete HLS rendition', async () => {
     expect(result.renditions.map((r) => `${r.name} ${r.width}x${r.height}`)).toEqual([
       '540p 960x540',
       '480p 854x480',
       '360p 640x360',
+      '240p 426x240',
     ]);
     for (const rendition of result.renditions) {
       const streams = await expectPlayableRendition(result.outputDir, rendition, result.source);
@@ -181,6 +182,7 @@ describe('transcodeLadder on awkward sources', () => {
     expect(renditions.map((r) => `${r.name} ${r.width}x${r.height}`)).toEqual([
       '480p 640x480',
       '360p 480x360',
+      '240p 320x240',
     ]);
     for (const rendition of renditions) {
       const streams = await expectPlayableRendition(outputDir, rendition, source);
@@ -230,7 +232,10 @@ describe('transcodeLadder on awkward sources', () => {
       'rotate=270',
     ]);
     const { source, outputDir, renditions } = await publish(phone, 'phone');
-    expect(renditions.map((r) => `${r.name} ${r.width}x${r.height}`)).toEqual(['360p 360x640']);
+    expect(renditions.map((r) => `${r.name} ${r.width}x${r.height}`)).toEqual([
+      '360p 360x640',
+      '240p 240x426',
+    ]);
     await expectPlayableRendition(outputDir, renditions[0]!, source);
 
     const poster = path.join(outputDir, 'thumbnail.jpg');
